@@ -1,0 +1,3 @@
+from oncobridge.cli import main
+
+main()

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from oncobridge.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("oncobridge.accounts.urls")),
+    path("", include("oncobridge.portfolio.urls")),
+]
