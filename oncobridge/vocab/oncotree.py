@@ -64,10 +64,13 @@ _CANONICAL_WORDS: dict[str, str] = {
 }
 
 # Words that say "a malignancy" without saying which; they rank results but never select them.
+# "carcinoma" is not among them: it narrows to epithelial tumours ("breast carcinoma" is not a sarcoma).
 _GENERIC_WORDS = frozenset(
-    {"cancer", "carcinoma", "tumor", "neoplasm", "malignancy", "malignant", "neoplasia", "disease", "nos"}
+    {"cancer", "tumor", "neoplasm", "malignancy", "malignant", "neoplasia", "disease", "nos"}
 )
-_STOP_WORDS = frozenset({"of", "the", "and", "or", "in", "with", "a", "an", "for", "patient", "type", "subtype"})
+_STOP_WORDS = frozenset(
+    {"of", "the", "and", "or", "in", "with", "a", "an", "for", "patient", "type", "subtype"}
+)
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -104,20 +107,22 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(token for token, _ in _tokens_with_spans(text))
 
 
+_TRAILING_ALTERNATIVES = re.compile(r"^(?P<prefix>.*?)(?P<first>[^\s/]+)/(?P<second>[^\s/]+)$")
+
+
 def _name_variants(name: str) -> list[str]:
-    """Ways a node's name is written in prose: "X, NOS" as "X"; "Leukemia/Lymphoma" as either half."""
-    variants = [name]
+    """Other ways prose writes a node's name.
+
+    "X, NOS" as "X"; "B-Lymphoblastic Leukemia/Lymphoma" as "B-Lymphoblastic Leukemia" or "... Lymphoma".
+    """
+    variants: list[str] = []
     if name.endswith(", NOS"):
         variants.append(name[: -len(", NOS")])
-    if "/" in name:
-        left, _, right = name.partition("/")
-        # "B-Lymphoblastic Leukemia/Lymphoma": the right half is one word that replaces the left's last word.
-        if " " not in right.strip():
-            variants.append(left)
-            variants.append(left.rsplit(" ", 1)[0] + " " + right)
-        else:
-            variants.extend([left, right])
-    return [variant for variant in variants if len(_tokens(variant)) >= 2 or variant == name]
+    alternatives = _TRAILING_ALTERNATIVES.match(name)
+    if alternatives and alternatives["prefix"].strip():
+        variants.append(alternatives["prefix"] + alternatives["first"])
+        variants.append(alternatives["prefix"] + alternatives["second"])
+    return variants
 
 
 # --- explicit synonyms ---------------------------------------------------------------------------------
@@ -142,6 +147,7 @@ _PHRASE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "acute lymphoblastic leukemia": ("BLL", "TLL"),
     "acute lymphocytic leukemia": ("BLL", "TLL"),
     "chronic lymphocytic leukemia": ("CLLSLL",),
+    "small lymphocytic lymphoma": ("CLLSLL",),
     "pancreatic ductal adenocarcinoma": ("PAAD",),
     "gastric cancer": ("STAD",),
     "stomach cancer": ("STAD",),
@@ -203,7 +209,9 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "ESCA": ("ESCA",),
 }
 _ABBREVIATION_PATTERN = re.compile(
-    r"(?<![A-Za-z0-9])(" + "|".join(sorted(map(re.escape, _ABBREVIATIONS), key=len, reverse=True)) + r")s?(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])("
+    + "|".join(sorted(map(re.escape, _ABBREVIATIONS), key=len, reverse=True))
+    + r")s?(?![A-Za-z0-9])"
 )
 
 # Tissue-level main types that are too vague to code a mention ("other cancers", "blood cancer").
@@ -261,7 +269,11 @@ class OncoTree:
             for abbreviation, codes in _ABBREVIATIONS.items()
         }
         self._phrases = self._build_phrases()
-        self._longest_phrase = max((len(phrase) for phrase in self._phrases), default=0)
+        # Longest first, and only the lengths that some phrase starting with this word has.
+        lengths: dict[str, set[int]] = {}
+        for phrase in self._phrases:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        self._phrase_lengths = {word: sorted(found, reverse=True) for word, found in lengths.items()}
 
     @classmethod
     def from_nodes(cls, nodes: Iterable[TumourType]) -> OncoTree:
@@ -330,7 +342,7 @@ class OncoTree:
         return {node.code for node in self.ancestors(code)} | self.descendants(code)
 
     def lineage_path(self, code: str) -> str:
-        """Names from the tissue down to the code, e.g. "Lung > Non-Small Cell Lung Cancer > Lung Adenocarcinoma"."""
+        """Names from the tissue down, e.g. "Lung > Non-Small Cell Lung Cancer > Lung Adenocarcinoma"."""
         node = self._require(code)
         names = [ancestor.name for ancestor in reversed(self.ancestors(code))]
         return " > ".join([*names, node.name])
@@ -355,14 +367,13 @@ class OncoTree:
         for code in self._synonyms.get(query, ()) + self._abbreviations.get(text.strip().upper(), ()):
             offer(code, _SCORE_SYNONYM)
         content = [word for word in query if word not in _GENERIC_WORDS and word not in _STOP_WORDS]
-        content_phrase = tuple(content)
         for entry in self._index:
             code = entry.node.code
             if query == entry.name:
                 offer(code, _SCORE_NAME)
             elif query == entry.main_type:
                 offer(code, _SCORE_MAIN_TYPE)
-            elif content_phrase and content_phrase == entry.tissue:
+            elif entry.node.level == 1 and query == entry.tissue:
                 offer(code, _SCORE_TISSUE)
             elif all(word in entry.words for word in content or query):
                 # Rank by how much of the node's name the query covers, and whether every query word matched.
@@ -374,26 +385,19 @@ class OncoTree:
     def search(self, text: str, limit: int = 20) -> list[TumourType]:
         """Tumour types for a search box: codes, names, main types, tissues and synonyms, best first."""
         scores = self._scores(text)
-        ranked = sorted(scores, key=lambda code: (-scores[code], self._nodes[code].level, self._nodes[code].name))
+        ranked = sorted(
+            scores, key=lambda code: (-scores[code], self._nodes[code].level, self._nodes[code].name)
+        )
         return [self._nodes[code] for code in ranked[:limit]]
 
     def expand_query(self, text: str) -> set[str]:
         """Every code a query means, down the hierarchy: "lung cancer" -> LUNG and all of its subtypes.
 
-        Exact hits (code, synonym, name, main type, tissue) and nodes matching every query word are taken
-        with their descendants; nodes matching only the specific words are used when nothing better matched.
+        Takes the search hits (exact identifiers, names, main types, and nodes carrying every specific word
+        of the query) together with all their descendants.
         """
-        query = _tokens(text)
-        scores = self._scores(text)
-        exact = {code for code, score in scores.items() if score >= _SCORE_TISSUE}
-        complete = {
-            entry.node.code
-            for entry in self._index
-            if entry.node.code in scores and all(word in entry.words for word in query)
-        }
-        chosen = (exact | complete) or set(scores)
         expanded: set[str] = set()
-        for code in chosen:
+        for code in self._scores(text):
             expanded |= self.descendants(code)
         return expanded
 
@@ -401,19 +405,27 @@ class OncoTree:
 
     def _build_phrases(self) -> dict[tuple[str, ...], tuple[str, ...]]:
         names: dict[tuple[str, ...], set[str]] = {}
+        variants: dict[tuple[str, ...], set[str]] = {}
         for node in self._nodes.values():
-            # A bare tissue name ("lung", "breast") in prose is not a tumour mention.
-            if node.level < 2:
+            # Not tumour mentions: a bare tissue ("lung"), a sub-type label alone ("IgG"), or a name made of
+            # generic words only ("Malignant Tumor", a node under Other).
+            words = _tokens(node.name)
+            if node.level < 2 or len(node.name) < 4 or all(word in _GENERIC_WORDS for word in words):
                 continue
+            names.setdefault(words, set()).add(node.code)
             for variant in _name_variants(node.name):
-                names.setdefault(_tokens(variant), set()).add(node.code)
+                if len(_tokens(variant)) >= 2:
+                    variants.setdefault(_tokens(variant), set()).add(node.code)
+        for phrase, variant_codes in variants.items():
+            # A real name beats a variant of another node's name.
+            names.setdefault(phrase, variant_codes)
         phrases = {phrase: tuple(sorted(codes)) for phrase, codes in names.items()}
         for node in self._nodes.values():
             if node.level == 1 and node.code not in _VAGUE_TISSUES and node.main_type:
                 phrases.setdefault(_tokens(node.main_type), (node.code,))
-        for phrase, codes in self._synonyms.items():
-            if codes:
-                phrases[phrase] = codes
+        for phrase, synonym_codes in self._synonyms.items():
+            if synonym_codes:
+                phrases[phrase] = synonym_codes
         return phrases
 
     def codes_in_text(self, text: str) -> list[str]:
@@ -427,7 +439,7 @@ class OncoTree:
         words = [word for word, _ in tokens]
         index = 0
         while index < len(words):
-            for length in range(min(self._longest_phrase, len(words) - index), 0, -1):
+            for length in self._phrase_lengths.get(words[index], ()):
                 codes = self._phrases.get(tuple(words[index : index + length]))
                 if codes:
                     mentions.append((tokens[index][1], codes))

@@ -29,7 +29,7 @@ def load_pathways(path: Path) -> dict[str, frozenset[str]]:
 def pathways_for_genes(
     genes: Iterable[str], pathways: Mapping[str, frozenset[str]]
 ) -> dict[str, tuple[str, ...]]:
-    """Pathways hit by the given genes, each with the (sorted) genes that hit it; pathways without hits are left out."""
+    """Pathways hit by the given genes, each with the (sorted) genes that hit it; others are left out."""
     wanted = {gene.upper() for gene in genes}
     hits = {pathway: tuple(sorted(members & wanted)) for pathway, members in sorted(pathways.items())}
     return {pathway: found for pathway, found in hits.items() if found}
