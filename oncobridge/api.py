@@ -56,8 +56,10 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {"field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload")),
-         "message": error.get("msg", "invalid")}
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload")),
+            "message": error.get("msg", "invalid"),
+        }
         for error in exc.errors
     ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "The request is not valid."
@@ -67,7 +69,9 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = problem_response(
-        request, status=401, title="Authentication required",
+        request,
+        status=401,
+        title="Authentication required",
         detail="Send `Authorization: Bearer <token>` or log in.",
     )
     response["WWW-Authenticate"] = 'Bearer realm="oncobridge"'
@@ -93,7 +97,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled API error on %s", request.path)
     return problem_response(
-        request, status=500, title="Internal error", detail="Something went wrong on our side; it has been logged."
+        request,
+        status=500,
+        title="Internal error",
+        detail="Something went wrong on our side; it has been logged.",
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ from oncobridge.collaborations.models import Agreement, AgreementKind, Agreement
 # Playwright's sync API runs an event loop in the test thread; Django's ORM guard would refuse it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test personas only
 
 
 @dataclass
@@ -70,3 +71,9 @@ def alliance(db: None) -> Alliance:
         gary=person("gary@globex.example", "Gary Globex", globex, Role.INDUSTRY_MEMBER),
         oscar=oscar,
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # The personas log in with real passwords; PBKDF2's deliberate slowness only slows the suite down.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -26,7 +26,7 @@ from oncobridge.accounts.models import (
 from oncobridge.core.audit import audit_record
 from oncobridge.core.errors import Conflict, ServiceError
 
-TOKEN_PREFIX = "obt_"
+TOKEN_PREFIX = "obt_"  # noqa: S105 - a public marker that makes leaked tokens recognisable, not a secret
 
 
 @transaction.atomic
@@ -41,9 +41,14 @@ def organisation_create(
     actor: User | None = None,
 ) -> Organisation:
     if kind not in OrganisationKind.values:
-        raise ServiceError(f"Unknown organisation kind '{kind}'; use one of {', '.join(OrganisationKind.values)}.")
+        raise ServiceError(
+            f"Unknown organisation kind '{kind}'; use one of {', '.join(OrganisationKind.values)}.",
+            field="kind",
+        )
     if slugify(slug) != slug or not slug:
-        raise ServiceError(f"'{slug}' is not a valid slug (lower-case letters, digits and hyphens).", field="slug")
+        raise ServiceError(
+            f"'{slug}' is not a valid slug (lower-case letters, digits and hyphens).", field="slug"
+        )
     if not name.strip():
         raise ServiceError("An organisation needs a name.", field="name")
     if Organisation.objects.filter(slug=slug).exists():
@@ -73,7 +78,7 @@ def user_create(
     password: str | None = None,
     actor: User | None = None,
 ) -> User:
-    """Create a person with a first membership. Without a password the account can only use tokens or reset."""
+    """Create a person with a first membership; without a password the account uses tokens or a reset."""
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -99,12 +104,16 @@ def user_create(
 
 
 @transaction.atomic
-def membership_add(*, user: User, organisation: Organisation, role: str, actor: User | None = None) -> Membership:
+def membership_add(
+    *, user: User, organisation: Organisation, role: str, actor: User | None = None
+) -> Membership:
     if role not in Role.values:
         raise ServiceError(f"Unknown role '{role}'.", field="role")
     membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     if created:
-        audit_record(actor=actor, action="membership.add", target=user, organisation=organisation.slug, role=role)
+        audit_record(
+            actor=actor, action="membership.add", target=user, organisation=organisation.slug, role=role
+        )
     return membership
 
 
@@ -126,7 +135,11 @@ def token_create(
         raise ServiceError(f"{user.email} is not active; no token can be issued.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = PersonalAccessToken.objects.create(
-        user=user, name=name.strip() or "API token", prefix=secret[:10], digest=_digest(secret), expires_at=expires_at
+        user=user,
+        name=name.strip() or "API token",
+        prefix=secret[:10],
+        digest=_digest(secret),
+        expires_at=expires_at,
     )
     audit_record(actor=actor or user, action="token.create", target=token, user=user.email)
     return IssuedToken(token=token, secret=secret)
@@ -153,4 +166,3 @@ def token_authenticate(*, secret: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
-

@@ -19,7 +19,9 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_label = models.CharField(max_length=254, blank=True, help_text="Who acted, kept if the account goes.")
+    actor_label = models.CharField(
+        max_length=254, blank=True, help_text="Who acted, kept if the account goes."
+    )
     action = models.CharField(max_length=80, db_index=True)
     target_type = models.CharField(max_length=80, blank=True)
     target_id = models.CharField(max_length=80, blank=True)
@@ -35,7 +37,7 @@ class AuditEvent(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit events are append-only.")

@@ -1,4 +1,4 @@
-"""Who may see an object, by its organisation and visibility: the one rule every app's access module applies."""
+"""Who may see an object, by organisation and visibility: the one rule every access module applies."""
 
 from __future__ import annotations
 

@@ -55,9 +55,8 @@ def _one_for_user(queryset: QuerySet[M], user: Any, pk: int, *, write: bool, nou
     viewer = viewer_for(user)
     entity = queryset.filter(pk=pk).first()
     # Invisible and missing look the same: existence is not leaked.
-    if entity is None or not can_see(
-        viewer, organisation_id=entity.organisation_id, visibility=entity.visibility  # type: ignore[attr-defined]
-    ):
+    owned: Any = entity  # every portfolio model has an organisation and a visibility
+    if entity is None or not can_see(viewer, organisation_id=owned.organisation_id, visibility=owned.visibility):
         raise NotFound(f"No {noun} {pk}, or it is not visible to you.")
     if write and not can_edit(viewer, entity):
         raise PermissionDenied(f"You may not change this {noun}.")
@@ -75,8 +74,9 @@ def profile_for_user(user: Any, pk: int, *, write: bool = False) -> Investigator
 
 
 def project_for_user(user: Any, pk: int, *, write: bool = False) -> ResearchProject:
-    return _one_for_user(ResearchProject.objects.select_related("organisation"), user, pk, write=write,
-                         noun="research project")
+    return _one_for_user(
+        ResearchProject.objects.select_related("organisation"), user, pk, write=write, noun="research project"
+    )
 
 
 def need_for_user(user: Any, pk: int, *, write: bool = False) -> PartnerNeed:
@@ -101,7 +101,14 @@ def own_profile(user: Any) -> InvestigatorProfile | None:
 
 
 def ensure_can_respond(viewer: Viewer, need: PartnerNeed) -> None:
+    if not can_see(viewer, organisation_id=need.organisation_id, visibility=need.visibility):
+        raise PermissionDenied("You cannot answer a need that is not visible to you.")
     if need.organisation_id in viewer.organisation_ids:
         raise PermissionDenied("You cannot answer your own organisation's need.")
-    if not viewer.has_role(Role.INVESTIGATOR, Role.ALLIANCE_MANAGER, Role.DATA_STEWARD) and not viewer.platform_admin:
-        raise PermissionDenied("Only investigators, data stewards and alliance managers answer partner needs.")
+    if (
+        not viewer.has_role(Role.INVESTIGATOR, Role.ALLIANCE_MANAGER, Role.DATA_STEWARD)
+        and not viewer.platform_admin
+    ):
+        raise PermissionDenied(
+            "Only investigators, data stewards and alliance managers answer partner needs."
+        )

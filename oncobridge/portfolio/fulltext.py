@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from oncobridge.portfolio.models import SearchDocument
 
@@ -24,29 +25,63 @@ def query_terms(text: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(text)][:32]
 
 
+def _sqlite_match(terms: list[str]) -> str:
+    # Every term quoted (operators and punctuation stay plain words); the last one also matches as a prefix.
+    quoted = [f'"{term}"' for term in terms]  # query_terms never contain a double quote
+    return " ".join([*quoted[:-1], quoted[-1] + "*"])
+
+
+def _postgres_tsquery(terms: list[str]) -> str:
+    # An apostrophe ("o'brien") would end the quoted lexeme early.
+    quoted = ["'" + term.replace("'", "") + "'" for term in terms]
+    return " & ".join([*quoted[:-1], quoted[-1] + ":*"])
+
+
+# Must stay the expression of the GIN index in migration 0002, or PostgreSQL will not use the index.
+_PG_VECTOR = (
+    "to_tsvector('english'::regconfig, "
+    "portfolio_searchdocument.title || ' ' || portfolio_searchdocument.body)"
+)
+_PG_MATCHING_IDS = (
+    f"SELECT id FROM portfolio_searchdocument WHERE {_PG_VECTOR} @@ to_tsquery('english'::regconfig, %s)"  # noqa: S608
+)
+_SQLITE_MATCHING_IDS = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+
+
 def filter_matching(documents: QuerySet[SearchDocument], text: str) -> QuerySet[SearchDocument]:
-    """Keep documents that contain every term; annotate `text_rank` (higher is better)."""
+    """Keep documents that contain every term (the last one as a prefix too).
+
+    The match is a self-contained `pk IN (...)` subquery, so the result can itself be used as a subquery
+    (facet counts) without the outer table's name or alias leaking into it.
+    """
     terms = query_terms(text)
     if not terms:
         return documents
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"'{term}':*" if index == len(terms) - 1 else f"'{term}'" for index, term in
-                             enumerate(t.replace("'", "") for t in terms))
-        vector = "to_tsvector('english'::regconfig, portfolio_searchdocument.title || ' ' || portfolio_searchdocument.body)"
+        return documents.filter(pk__in=RawSQL(_PG_MATCHING_IDS, [_postgres_tsquery(terms)]))  # noqa: S611
+    return documents.filter(pk__in=RawSQL(_SQLITE_MATCHING_IDS, [_sqlite_match(terms)]))  # noqa: S611
+
+
+def order_by_relevance(documents: QuerySet[SearchDocument], text: str) -> QuerySet[SearchDocument]:
+    """Matching documents, best first; only for the outermost query (a page of hits), never a subquery."""
+    terms = query_terms(text)
+    if not terms:
+        return documents
+    if connection.vendor == "postgresql":
+        tsquery = _postgres_tsquery(terms)
         return documents.extra(  # noqa: S610 - the query is a bound parameter, never interpolated
-            select={"text_rank": f"ts_rank({vector}, to_tsquery('english'::regconfig, %s))"},
+            select={"text_rank": f"ts_rank({_PG_VECTOR}, to_tsquery('english'::regconfig, %s))"},
             select_params=[tsquery],
-            where=[f"{vector} @@ to_tsquery('english'::regconfig, %s)"],
+            where=[f"{_PG_VECTOR} @@ to_tsquery('english'::regconfig, %s)"],
             params=[tsquery],
-        )
-    match = " ".join(f'"{term}"' if index < len(terms) - 1 else f'"{term}"*' for index, term in
-                     enumerate(t.replace('"', "") for t in terms))
+        ).order_by("-text_rank", "title")
+    # Joining the FTS table (rather than IN) gives FTS5's bm25 rank for free; lower rank is better.
     return documents.extra(  # noqa: S610 - the query is a bound parameter, never interpolated
-        select={"text_rank": f"-{FTS_TABLE}.rank"},
+        select={"text_rank": f"{FTS_TABLE}.rank"},
         tables=[FTS_TABLE],
         where=[f"{FTS_TABLE}.rowid = portfolio_searchdocument.id", f"{FTS_TABLE} MATCH %s"],
-        params=[match],
-    )
+        params=[_sqlite_match(terms)],
+    ).order_by("text_rank", "title")
 
 
 def index_write(documents: Iterable[SearchDocument]) -> None:

@@ -61,7 +61,7 @@ def cancer_lineage(codes: Iterable[str]) -> list[str]:
             continue
         lineage[node.code] = None
         for ancestor in oncotree.ancestors(node.code):
-            lineage[ancestor] = None
+            lineage[ancestor.code] = None
     return list(lineage)
 
 
@@ -142,7 +142,11 @@ def spec_for(entity: Model) -> DocumentSpec:
             title=entity.title,
             subtitle=f"Partner need · {organisation.name}",
             text="\n".join(
-                [entity.description, entity.get_development_stage_display(), entity.get_collaboration_kind_display()]
+                [
+                    entity.description,
+                    entity.get_development_stage_display(),
+                    entity.get_collaboration_kind_display(),
+                ]
             ),
             cancer_types=entity.cancer_types,
             genes=entity.genes,

@@ -63,7 +63,9 @@ class Tagged(models.Model):
 
 class InvestigatorProfile(Tagged, TimeStampedModel):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="profiles")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="profiles"
+    )
     department = models.ForeignKey(
         "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="profiles"
     )
@@ -88,10 +90,16 @@ class ResearchAsset(Tagged, TimeStampedModel):
     size = models.PositiveIntegerField(null=True, blank=True)
     size_unit = models.CharField(max_length=40, blank=True, help_text="participants, samples, models, ...")
     availability = models.TextField(blank=True, help_text="Terms on which partners can use it")
-    source = models.CharField(max_length=120, blank=True, help_text="Registry or accession, e.g. dbGaP phs000178")
+    source = models.CharField(
+        max_length=120, blank=True, help_text="Registry or accession, e.g. dbGaP phs000178"
+    )
     url = models.URLField(max_length=500, blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_assets"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_assets",
     )
     investigators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assets")
 
@@ -112,14 +120,18 @@ class ResearchAsset(Tagged, TimeStampedModel):
 class ResearchProject(Tagged, TimeStampedModel):
     """A funded research project: evidence of an organisation's and its investigators' expertise."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="projects")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="projects"
+    )
     title = models.CharField(max_length=500)
     abstract = models.TextField(blank=True)
     programme = models.CharField(max_length=200, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     publications = models.JSONField(default=list, blank=True, help_text="PubMed ids")
-    investigators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="research_projects")
+    investigators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="research_projects"
+    )
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -185,7 +197,9 @@ class NeedResponse(TimeStampedModel):
     responder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     message = models.TextField()
-    asset = models.ForeignKey(ResearchAsset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    asset = models.ForeignKey(
+        ResearchAsset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

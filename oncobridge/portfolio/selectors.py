@@ -88,7 +88,8 @@ def _snippet(body: str, terms: list[str], width: int = 220) -> str:
     return ("…" if start else "") + text + ("…" if len(body) > start + width else "")
 
 
-def _matching_documents(viewer: Viewer, query: str, filters: SearchFilters) -> QuerySet[SearchDocument]:
+def _filtered_documents(viewer: Viewer, filters: SearchFilters) -> QuerySet[SearchDocument]:
+    """Documents the viewer may see that pass every facet filter; the text query comes on top."""
     documents = visible(SearchDocument.objects.all(), viewer)
     if filters.kinds:
         documents = documents.filter(kind__in=filters.kinds)
@@ -97,7 +98,7 @@ def _matching_documents(viewer: Viewer, query: str, filters: SearchFilters) -> Q
             documents = documents.filter(
                 pk__in=SearchFacet.objects.filter(facet=facet, value__in=values).values("document_id")
             )
-    return fulltext.filter_matching(documents, query)
+    return documents
 
 
 def _facet_label(facet: str, value: str, organisation_names: dict[str, str]) -> str:
@@ -118,7 +119,8 @@ def _cancer_tree(counts: dict[str, int], selected: tuple[str, ...]) -> list[Face
     oncotree = vocabularies().oncotree
     children: dict[str | None, list[str]] = defaultdict(list)
     for code in counts:
-        ancestors = [a for a in oncotree.ancestors(code) if a in counts]
+        known = oncotree.ancestors(code) if code in oncotree else []
+        ancestors = [a.code for a in known if a.code in counts]
         children[ancestors[0] if ancestors else None].append(code)
     ordered: list[FacetValue] = []
 
@@ -139,9 +141,12 @@ def portfolio_search(
     *, viewer: Viewer, query: str = "", filters: SearchFilters | None = None, offset: int = 0, limit: int = 20
 ) -> SearchResult:
     filters = filters or SearchFilters()
-    documents = _matching_documents(viewer, query, filters)
-    ranked = documents.order_by("-text_rank", "title") if fulltext.query_terms(query) else documents.order_by(
-        "kind", "title"
+    filtered = _filtered_documents(viewer, filters)
+    documents = fulltext.filter_matching(filtered, query)
+    ranked = (
+        fulltext.order_by_relevance(filtered, query)
+        if fulltext.query_terms(query)
+        else filtered.order_by("kind", "title")
     )
     page = list(ranked.values("kind", "object_id", "title", "subtitle", "organisation_id", "body")[
         offset : offset + limit

@@ -73,7 +73,9 @@ def _choice(value: str, choices: Any, field: str, *, blank: bool = False) -> str
     if blank and value == "":
         return value
     if value not in choices.values:
-        raise ServiceError(f"'{value}' is not a valid {field}; use one of {', '.join(choices.values)}.", field=field)
+        raise ServiceError(
+            f"'{value}' is not a valid {field}; use one of {', '.join(choices.values)}.", field=field
+        )
     return value
 
 
@@ -229,7 +231,9 @@ def asset_delete(*, viewer: Viewer, actor: User | None, asset: ResearchAsset) ->
 
 
 @transaction.atomic
-def asset_set_investigators(*, viewer: Viewer, actor: User | None, asset: ResearchAsset, users: list[User]) -> None:
+def asset_set_investigators(
+    *, viewer: Viewer, actor: User | None, asset: ResearchAsset, users: list[User]
+) -> None:
     _require_edit(viewer, asset)
     asset.investigators.set(users)
     audit_record(actor=actor, action="asset.investigators", target=asset, users=[u.email for u in users])
@@ -308,7 +312,9 @@ def partner_profile_save(
         "therapeutic_areas": concepts.cancer_types,
         "targets": concepts.genes,
         "modalities": concepts.modalities,
-        "development_stages": [_choice(s, DevelopmentStage, "development stage") for s in dict.fromkeys(development_stages)],
+        "development_stages": [
+            _choice(s, DevelopmentStage, "development stage") for s in dict.fromkeys(development_stages)
+        ],
         "collaboration_kinds": [
             _choice(k, CollaborationKind, "collaboration kind") for k in dict.fromkeys(collaboration_kinds)
         ],
@@ -356,7 +362,9 @@ def need_save(
         "genes": concepts.genes,
         "modalities": concepts.modalities,
         "development_stage": _choice(development_stage, DevelopmentStage, "development stage", blank=True),
-        "collaboration_kind": _choice(collaboration_kind, CollaborationKind, "collaboration kind", blank=True),
+        "collaboration_kind": _choice(
+            collaboration_kind, CollaborationKind, "collaboration kind", blank=True
+        ),
         "status": _choice(status, NeedStatus, "status"),
         "visibility": _choice(visibility, Visibility, "visibility"),
     }

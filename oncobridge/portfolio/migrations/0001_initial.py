@@ -6,197 +6,533 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InvestigatorProfile',
+            name="InvestigatorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cancer_types', models.JSONField(blank=True, default=list, help_text='OncoTree codes')),
-                ('genes', models.JSONField(blank=True, default=list, help_text='HUGO gene symbols')),
-                ('modalities', models.JSONField(blank=True, default=list)),
-                ('visibility', models.CharField(choices=[('private', 'Private to its organisation'), ('alliance', 'Alliance staff'), ('partners', 'Partners under confidentiality agreement'), ('network', 'Whole network')], default='alliance', max_length=20)),
-                ('external_id', models.CharField(blank=True, max_length=120)),
-                ('position', models.CharField(blank=True, max_length=200)),
-                ('summary', models.TextField(blank=True)),
-                ('methods', models.JSONField(blank=True, default=list)),
-                ('orcid', models.CharField(blank=True, max_length=19)),
-                ('publications', models.JSONField(blank=True, default=list, help_text='PubMed ids')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='profiles', to='accounts.department')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='profiles', to='accounts.organisation')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("cancer_types", models.JSONField(blank=True, default=list, help_text="OncoTree codes")),
+                ("genes", models.JSONField(blank=True, default=list, help_text="HUGO gene symbols")),
+                ("modalities", models.JSONField(blank=True, default=list)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private to its organisation"),
+                            ("alliance", "Alliance staff"),
+                            ("partners", "Partners under confidentiality agreement"),
+                            ("network", "Whole network"),
+                        ],
+                        default="alliance",
+                        max_length=20,
+                    ),
+                ),
+                ("external_id", models.CharField(blank=True, max_length=120)),
+                ("position", models.CharField(blank=True, max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                ("methods", models.JSONField(blank=True, default=list)),
+                ("orcid", models.CharField(blank=True, max_length=19)),
+                ("publications", models.JSONField(blank=True, default=list, help_text="PubMed ids")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="profiles",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profiles",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__full_name'],
+                "ordering": ["user__full_name"],
             },
         ),
         migrations.CreateModel(
-            name='PartnerNeed',
+            name="PartnerNeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cancer_types', models.JSONField(blank=True, default=list, help_text='OncoTree codes')),
-                ('genes', models.JSONField(blank=True, default=list, help_text='HUGO gene symbols')),
-                ('modalities', models.JSONField(blank=True, default=list)),
-                ('visibility', models.CharField(choices=[('private', 'Private to its organisation'), ('alliance', 'Alliance staff'), ('partners', 'Partners under confidentiality agreement'), ('network', 'Whole network')], default='alliance', max_length=20)),
-                ('external_id', models.CharField(blank=True, max_length=120)),
-                ('title', models.CharField(max_length=500)),
-                ('description', models.TextField(blank=True)),
-                ('development_stage', models.CharField(blank=True, choices=[('discovery', 'Discovery'), ('preclinical', 'Preclinical'), ('phase_1', 'Phase 1'), ('phase_2', 'Phase 2'), ('phase_3', 'Phase 3'), ('phase_4', 'Phase 4 / post-marketing'), ('marketed', 'Marketed')], max_length=20)),
-                ('collaboration_kind', models.CharField(blank=True, choices=[('sponsored_research', 'Sponsored research'), ('co_development', 'Co-development'), ('licensing', 'Licensing / option'), ('data_access', 'Data access'), ('material_access', 'Specimens / models access'), ('trial_site', 'Clinical trial sites'), ('service', 'Fee-for-service / core facility'), ('advisory', 'Scientific advice')], max_length=30)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='accounts.organisation')),
-                ('posted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='needs', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("cancer_types", models.JSONField(blank=True, default=list, help_text="OncoTree codes")),
+                ("genes", models.JSONField(blank=True, default=list, help_text="HUGO gene symbols")),
+                ("modalities", models.JSONField(blank=True, default=list)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private to its organisation"),
+                            ("alliance", "Alliance staff"),
+                            ("partners", "Partners under confidentiality agreement"),
+                            ("network", "Whole network"),
+                        ],
+                        default="alliance",
+                        max_length=20,
+                    ),
+                ),
+                ("external_id", models.CharField(blank=True, max_length=120)),
+                ("title", models.CharField(max_length=500)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "development_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("discovery", "Discovery"),
+                            ("preclinical", "Preclinical"),
+                            ("phase_1", "Phase 1"),
+                            ("phase_2", "Phase 2"),
+                            ("phase_3", "Phase 3"),
+                            ("phase_4", "Phase 4 / post-marketing"),
+                            ("marketed", "Marketed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "collaboration_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sponsored_research", "Sponsored research"),
+                            ("co_development", "Co-development"),
+                            ("licensing", "Licensing / option"),
+                            ("data_access", "Data access"),
+                            ("material_access", "Specimens / models access"),
+                            ("trial_site", "Clinical trial sites"),
+                            ("service", "Fee-for-service / core facility"),
+                            ("advisory", "Scientific advice"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="needs",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="needs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='PartnerProfile',
+            name="PartnerProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('summary', models.TextField(blank=True)),
-                ('therapeutic_areas', models.JSONField(blank=True, default=list, help_text='OncoTree codes')),
-                ('targets', models.JSONField(blank=True, default=list, help_text='HUGO gene symbols')),
-                ('modalities', models.JSONField(blank=True, default=list)),
-                ('development_stages', models.JSONField(blank=True, default=list)),
-                ('collaboration_kinds', models.JSONField(blank=True, default=list)),
-                ('visibility', models.CharField(choices=[('private', 'Private to its organisation'), ('alliance', 'Alliance staff'), ('partners', 'Partners under confidentiality agreement'), ('network', 'Whole network')], default='network', max_length=20)),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='partner_profile', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("summary", models.TextField(blank=True)),
+                ("therapeutic_areas", models.JSONField(blank=True, default=list, help_text="OncoTree codes")),
+                ("targets", models.JSONField(blank=True, default=list, help_text="HUGO gene symbols")),
+                ("modalities", models.JSONField(blank=True, default=list)),
+                ("development_stages", models.JSONField(blank=True, default=list)),
+                ("collaboration_kinds", models.JSONField(blank=True, default=list)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private to its organisation"),
+                            ("alliance", "Alliance staff"),
+                            ("partners", "Partners under confidentiality agreement"),
+                            ("network", "Whole network"),
+                        ],
+                        default="network",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partner_profile",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ResearchAsset',
+            name="ResearchAsset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cancer_types', models.JSONField(blank=True, default=list, help_text='OncoTree codes')),
-                ('genes', models.JSONField(blank=True, default=list, help_text='HUGO gene symbols')),
-                ('modalities', models.JSONField(blank=True, default=list)),
-                ('visibility', models.CharField(choices=[('private', 'Private to its organisation'), ('alliance', 'Alliance staff'), ('partners', 'Partners under confidentiality agreement'), ('network', 'Whole network')], default='alliance', max_length=20)),
-                ('external_id', models.CharField(blank=True, max_length=120)),
-                ('kind', models.CharField(choices=[('specimen_collection', 'Biobank / specimen collection'), ('pdx_model', 'Patient-derived xenograft (PDX)'), ('organoid', 'Patient-derived organoid'), ('cell_line', 'Cell line'), ('dataset', 'Dataset / cohort'), ('invention', 'Invention disclosure'), ('patent', 'Patent'), ('core_facility', 'Core facility / platform'), ('clinical_trial', 'Clinical trial')], max_length=30)),
-                ('title', models.CharField(max_length=500)),
-                ('description', models.TextField(blank=True)),
-                ('size', models.PositiveIntegerField(blank=True, null=True)),
-                ('size_unit', models.CharField(blank=True, help_text='participants, samples, models, ...', max_length=40)),
-                ('availability', models.TextField(blank=True, help_text='Terms on which partners can use it')),
-                ('source', models.CharField(blank=True, help_text='Registry or accession, e.g. dbGaP phs000178', max_length=120)),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('investigators', models.ManyToManyField(blank=True, related_name='assets', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assets', to='accounts.organisation')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_assets', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("cancer_types", models.JSONField(blank=True, default=list, help_text="OncoTree codes")),
+                ("genes", models.JSONField(blank=True, default=list, help_text="HUGO gene symbols")),
+                ("modalities", models.JSONField(blank=True, default=list)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private to its organisation"),
+                            ("alliance", "Alliance staff"),
+                            ("partners", "Partners under confidentiality agreement"),
+                            ("network", "Whole network"),
+                        ],
+                        default="alliance",
+                        max_length=20,
+                    ),
+                ),
+                ("external_id", models.CharField(blank=True, max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("specimen_collection", "Biobank / specimen collection"),
+                            ("pdx_model", "Patient-derived xenograft (PDX)"),
+                            ("organoid", "Patient-derived organoid"),
+                            ("cell_line", "Cell line"),
+                            ("dataset", "Dataset / cohort"),
+                            ("invention", "Invention disclosure"),
+                            ("patent", "Patent"),
+                            ("core_facility", "Core facility / platform"),
+                            ("clinical_trial", "Clinical trial"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("description", models.TextField(blank=True)),
+                ("size", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "size_unit",
+                    models.CharField(
+                        blank=True, help_text="participants, samples, models, ...", max_length=40
+                    ),
+                ),
+                (
+                    "availability",
+                    models.TextField(blank=True, help_text="Terms on which partners can use it"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="Registry or accession, e.g. dbGaP phs000178", max_length=120
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500)),
+                (
+                    "investigators",
+                    models.ManyToManyField(blank=True, related_name="assets", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assets",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_assets",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='NeedResponse',
+            name="NeedResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('message', models.TextField()),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('responder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='portfolio.partnerneed')),
-                ('asset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='portfolio.researchasset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("message", models.TextField()),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "responder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="portfolio.partnerneed",
+                    ),
+                ),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="portfolio.researchasset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ResearchProject',
+            name="ResearchProject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cancer_types', models.JSONField(blank=True, default=list, help_text='OncoTree codes')),
-                ('genes', models.JSONField(blank=True, default=list, help_text='HUGO gene symbols')),
-                ('modalities', models.JSONField(blank=True, default=list)),
-                ('visibility', models.CharField(choices=[('private', 'Private to its organisation'), ('alliance', 'Alliance staff'), ('partners', 'Partners under confidentiality agreement'), ('network', 'Whole network')], default='alliance', max_length=20)),
-                ('external_id', models.CharField(blank=True, max_length=120)),
-                ('title', models.CharField(max_length=500)),
-                ('abstract', models.TextField(blank=True)),
-                ('programme', models.CharField(blank=True, max_length=200)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('publications', models.JSONField(blank=True, default=list, help_text='PubMed ids')),
-                ('investigators', models.ManyToManyField(blank=True, related_name='research_projects', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='projects', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("cancer_types", models.JSONField(blank=True, default=list, help_text="OncoTree codes")),
+                ("genes", models.JSONField(blank=True, default=list, help_text="HUGO gene symbols")),
+                ("modalities", models.JSONField(blank=True, default=list)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private to its organisation"),
+                            ("alliance", "Alliance staff"),
+                            ("partners", "Partners under confidentiality agreement"),
+                            ("network", "Whole network"),
+                        ],
+                        default="alliance",
+                        max_length=20,
+                    ),
+                ),
+                ("external_id", models.CharField(blank=True, max_length=120)),
+                ("title", models.CharField(max_length=500)),
+                ("abstract", models.TextField(blank=True)),
+                ("programme", models.CharField(blank=True, max_length=200)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("publications", models.JSONField(blank=True, default=list, help_text="PubMed ids")),
+                (
+                    "investigators",
+                    models.ManyToManyField(
+                        blank=True, related_name="research_projects", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="projects",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', 'title'],
+                "ordering": ["-start_date", "title"],
             },
         ),
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('profile', 'Investigator'), ('asset', 'Research asset'), ('project', 'Research project'), ('need', 'Partner need'), ('partner', 'Partner profile')], max_length=10)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('visibility', models.CharField(choices=[('private', 'Private to its organisation'), ('alliance', 'Alliance staff'), ('partners', 'Partners under confidentiality agreement'), ('network', 'Whole network')], max_length=20)),
-                ('title', models.CharField(max_length=500)),
-                ('subtitle', models.CharField(blank=True, max_length=300)),
-                ('body', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField()),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("profile", "Investigator"),
+                            ("asset", "Research asset"),
+                            ("project", "Research project"),
+                            ("need", "Partner need"),
+                            ("partner", "Partner profile"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private to its organisation"),
+                            ("alliance", "Alliance staff"),
+                            ("partners", "Partners under confidentiality agreement"),
+                            ("network", "Whole network"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("subtitle", models.CharField(blank=True, max_length=300)),
+                ("body", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SearchFacet',
+            name="SearchFacet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('facet', models.CharField(choices=[('cancer', 'Cancer type'), ('gene', 'Gene'), ('modality', 'Modality'), ('asset_kind', 'Asset kind'), ('organisation', 'Organisation')], max_length=20)),
-                ('value', models.CharField(max_length=80)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facets', to='portfolio.searchdocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "facet",
+                    models.CharField(
+                        choices=[
+                            ("cancer", "Cancer type"),
+                            ("gene", "Gene"),
+                            ("modality", "Modality"),
+                            ("asset_kind", "Asset kind"),
+                            ("organisation", "Organisation"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("value", models.CharField(max_length=80)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="facets",
+                        to="portfolio.searchdocument",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='partnerneed',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('organisation', 'external_id'), name='need_unique_external_id_per_org'),
+            model_name="partnerneed",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("organisation", "external_id"),
+                name="need_unique_external_id_per_org",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='researchasset',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('organisation', 'external_id'), name='asset_unique_external_id_per_org'),
+            model_name="researchasset",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("organisation", "external_id"),
+                name="asset_unique_external_id_per_org",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='researchproject',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('organisation', 'external_id'), name='project_unique_external_id_per_org'),
+            model_name="researchproject",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("organisation", "external_id"),
+                name="project_unique_external_id_per_org",
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchdocument',
-            index=models.Index(fields=['visibility', 'organisation'], name='portfolio_s_visibil_6c5c8f_idx'),
+            model_name="searchdocument",
+            index=models.Index(fields=["visibility", "organisation"], name="portfolio_s_visibil_6c5c8f_idx"),
         ),
         migrations.AddConstraint(
-            model_name='searchdocument',
-            constraint=models.UniqueConstraint(fields=('kind', 'object_id'), name='searchdocument_unique_entry'),
+            model_name="searchdocument",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "object_id"), name="searchdocument_unique_entry"
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchfacet',
-            index=models.Index(fields=['facet', 'value', 'document'], name='portfolio_s_facet_abae30_idx'),
+            model_name="searchfacet",
+            index=models.Index(fields=["facet", "value", "document"], name="portfolio_s_facet_abae30_idx"),
         ),
         migrations.AddConstraint(
-            model_name='searchfacet',
-            constraint=models.UniqueConstraint(fields=('document', 'facet', 'value'), name='searchfacet_unique_value'),
+            model_name="searchfacet",
+            constraint=models.UniqueConstraint(
+                fields=("document", "facet", "value"), name="searchfacet_unique_value"
+            ),
         ),
     ]
