@@ -16,7 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_str(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
+    value = os.environ.get(name) or default
     if value is None:
         raise ImproperlyConfigured(f"The environment variable {name} must be set.")
     return value
@@ -80,10 +80,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "oncobridge.core",
     "oncobridge.accounts",
     "oncobridge.collaborations",
     "oncobridge.portfolio",
+    "django_tasks",
+    "django_tasks_db",
+    "oncobridge.matching",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +100,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Background jobs run from a database queue (`oncobridge db_worker`): no other server is needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 ROOT_URLCONF = "oncobridge.urls"
 WSGI_APPLICATION = "oncobridge.wsgi.application"

@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("oncobridge.accounts.urls")),
+    path("matching/", include("oncobridge.matching.urls")),
     path("", include("oncobridge.portfolio.urls")),
 ]

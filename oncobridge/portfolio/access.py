@@ -56,7 +56,9 @@ def _one_for_user(queryset: QuerySet[M], user: Any, pk: int, *, write: bool, nou
     entity = queryset.filter(pk=pk).first()
     # Invisible and missing look the same: existence is not leaked.
     owned: Any = entity  # every portfolio model has an organisation and a visibility
-    if entity is None or not can_see(viewer, organisation_id=owned.organisation_id, visibility=owned.visibility):
+    if entity is None or not can_see(
+        viewer, organisation_id=owned.organisation_id, visibility=owned.visibility
+    ):
         raise NotFound(f"No {noun} {pk}, or it is not visible to you.")
     if write and not can_edit(viewer, entity):
         raise PermissionDenied(f"You may not change this {noun}.")

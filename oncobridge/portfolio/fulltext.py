@@ -1,8 +1,8 @@
 """Full-text matching over SearchDocument, one implementation per database vendor.
 
-SQLite uses the FTS5 table created by migration 0002 (kept in sync here); PostgreSQL uses the GIN
-index on to_tsvector('english', title || ' ' || body), which the database maintains itself. Both stem
-English words (porter / english), so the same query finds the same documents on either.
+SQLite uses the FTS5 table created by migration 0002 (kept in sync here); PostgreSQL uses the generated
+`search_vector` column and its GIN index from the same migration, which the database maintains itself.
+Both stem English words (porter / english), so the same query finds the same documents on either.
 """
 
 from __future__ import annotations
@@ -37,13 +37,10 @@ def _postgres_tsquery(terms: list[str]) -> str:
     return " & ".join([*quoted[:-1], quoted[-1] + ":*"])
 
 
-# Must stay the expression of the GIN index in migration 0002, or PostgreSQL will not use the index.
-_PG_VECTOR = (
-    "to_tsvector('english'::regconfig, "
-    "portfolio_searchdocument.title || ' ' || portfolio_searchdocument.body)"
-)
+# The generated, GIN-indexed column that migration 0002 adds on PostgreSQL (the model does not declare it).
+_PG_VECTOR = "portfolio_searchdocument.search_vector"
 _PG_MATCHING_IDS = (
-    f"SELECT id FROM portfolio_searchdocument WHERE {_PG_VECTOR} @@ to_tsquery('english'::regconfig, %s)"  # noqa: S608
+    "SELECT id FROM portfolio_searchdocument WHERE search_vector @@ to_tsquery('english'::regconfig, %s)"
 )
 _SQLITE_MATCHING_IDS = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
 

@@ -31,6 +31,9 @@ from oncobridge.portfolio.models import (
 from oncobridge.vocab.modalities import MODALITY_LABELS
 
 BATCH_SIZE = 2000
+# Splits a document body into the entry's own words (shown as snippets) and the concept words added for
+# hierarchy-aware matching (organisation, OncoTree lineage names, genes, modalities), which are only searched.
+CONCEPTS_SEPARATOR = "\n\x1f\n"
 
 
 @dataclass
@@ -75,7 +78,8 @@ def _body(spec: DocumentSpec, lineage: list[str]) -> str:
     concept_words.extend(MODALITY_LABELS.get(modality, modality) for modality in spec.modalities)
     if spec.asset_kind:
         concept_words.append(AssetKind(spec.asset_kind).label)
-    return "\n".join([spec.subtitle, spec.text, spec.organisation_name, " ".join(concept_words)])
+    concepts = " ".join([spec.subtitle, spec.organisation_name, *concept_words])
+    return f"{spec.text.strip()}{CONCEPTS_SEPARATOR}{concepts}"
 
 
 def _facets(spec: DocumentSpec, lineage: list[str]) -> Iterator[tuple[str, str]]:
@@ -234,7 +238,7 @@ INDEXED_QUERYSETS: dict[str, Callable[[], Any]] = {
 }
 
 
-def documents_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
+def documents_rebuild(*, progress: Callable[[int], object] | None = None) -> int:
     """Re-index the whole portfolio in batches; returns the number of documents written."""
     written = 0
     with transaction.atomic():

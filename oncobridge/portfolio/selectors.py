@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 from oncobridge.accounts.models import Organisation
 from oncobridge.core.visibility import Viewer
 from oncobridge.core.vocabularies import vocabularies
-from oncobridge.portfolio import fulltext
+from oncobridge.portfolio import fulltext, indexing
 from oncobridge.portfolio.access import visible
 from oncobridge.portfolio.models import (
     AssetKind,
@@ -81,6 +81,7 @@ class SearchResult:
 
 
 def _snippet(body: str, terms: list[str], width: int = 220) -> str:
+    body = body.split(indexing.CONCEPTS_SEPARATOR, 1)[0]
     lowered = body.lower()
     positions = [lowered.find(term) for term in terms if term and lowered.find(term) >= 0]
     start = max(0, min(positions) - 60) if positions else 0
@@ -148,9 +149,11 @@ def portfolio_search(
         if fulltext.query_terms(query)
         else filtered.order_by("kind", "title")
     )
-    page = list(ranked.values("kind", "object_id", "title", "subtitle", "organisation_id", "body")[
-        offset : offset + limit
-    ])
+    page = list(
+        ranked.values("kind", "object_id", "title", "subtitle", "organisation_id", "body")[
+            offset : offset + limit
+        ]
+    )
     terms = fulltext.query_terms(query)
     hits = [
         SearchHit(
@@ -190,20 +193,32 @@ def portfolio_search(
             continue
         top = sorted(values.items(), key=lambda item: (-item[1], item[0]))[:FACET_LIMIT]
         facets[facet] = [
-            FacetValue(value, _facet_label(facet, value, organisation_names), n, value in selected_by_facet[facet])
+            FacetValue(
+                value, _facet_label(facet, value, organisation_names), n, value in selected_by_facet[facet]
+            )
             for value, n in top
         ]
-    suggestions = [
-        FacetValue(node.code, node.name, 0, node.code in selected_by_facet[FacetName.CANCER_LINEAGE])
-        for node in vocabularies().oncotree.search(query, limit=3)
-    ] if query.strip() else []
+    suggestions = (
+        [
+            FacetValue(node.code, node.name, 0, node.code in selected_by_facet[FacetName.CANCER_LINEAGE])
+            for node in vocabularies().oncotree.search(query, limit=3)
+        ]
+        if query.strip()
+        else []
+    )
     return SearchResult(
-        query=query, total=total, hits=hits, facets=facets, kind_counts=kind_counts,
+        query=query,
+        total=total,
+        hits=hits,
+        facets=facets,
+        kind_counts=kind_counts,
         suggested_cancer_types=suggestions,
     )
 
 
-def asset_list(*, viewer: Viewer, organisation: str | None = None, kind: str | None = None) -> QuerySet[ResearchAsset]:
+def asset_list(
+    *, viewer: Viewer, organisation: str | None = None, kind: str | None = None
+) -> QuerySet[ResearchAsset]:
     assets = visible(ResearchAsset.objects.select_related("organisation"), viewer)
     if organisation:
         assets = assets.filter(organisation__slug=organisation)
@@ -213,7 +228,9 @@ def asset_list(*, viewer: Viewer, organisation: str | None = None, kind: str | N
 
 
 def profile_list(*, viewer: Viewer, organisation: str | None = None) -> QuerySet[InvestigatorProfile]:
-    profiles = visible(InvestigatorProfile.objects.select_related("user", "organisation", "department"), viewer)
+    profiles = visible(
+        InvestigatorProfile.objects.select_related("user", "organisation", "department"), viewer
+    )
     if organisation:
         profiles = profiles.filter(organisation__slug=organisation)
     return profiles.order_by("user__full_name", "pk")
@@ -238,7 +255,9 @@ def need_list(
 
 
 def partner_profile_list(*, viewer: Viewer) -> QuerySet[PartnerProfile]:
-    return visible(PartnerProfile.objects.select_related("organisation"), viewer).order_by("organisation__name")
+    return visible(PartnerProfile.objects.select_related("organisation"), viewer).order_by(
+        "organisation__name"
+    )
 
 
 def need_responses(*, viewer: Viewer, need: PartnerNeed) -> QuerySet[NeedResponse]:

@@ -14,6 +14,7 @@ from oncobridge.core.audit import audit_record
 from oncobridge.core.errors import PermissionDenied, ServiceError
 from oncobridge.core.visibility import Viewer, Visibility
 from oncobridge.core.vocabularies import vocabularies
+from oncobridge.matching.tasks import entity_changed
 from oncobridge.portfolio import access, indexing
 from oncobridge.portfolio.models import (
     AssetKind,
@@ -159,6 +160,7 @@ def profile_upsert(
             profile.save()
     if changed:
         indexing.document_refresh(profile)
+        entity_changed(DocumentKind.PROFILE, profile.pk)
         audit_record(actor=actor, action="profile.save", target=profile, changed=changed)
     return profile
 
@@ -218,6 +220,7 @@ def asset_save(
             asset.save()
     if changed:
         indexing.document_refresh(asset)
+        entity_changed(DocumentKind.ASSET, asset.pk)
         audit_record(actor=actor, action="asset.save", target=asset, changed=changed)
     return asset
 
@@ -227,6 +230,7 @@ def asset_delete(*, viewer: Viewer, actor: User | None, asset: ResearchAsset) ->
     _require_edit(viewer, asset)
     audit_record(actor=actor, action="asset.delete", target=asset, title=asset.title)
     indexing.document_remove(kind=DocumentKind.ASSET, object_id=asset.pk)
+    entity_changed(DocumentKind.ASSET, asset.pk)
     asset.delete()
 
 
@@ -288,6 +292,7 @@ def project_save(
             project.save()
     if changed:
         indexing.document_refresh(project)
+        entity_changed(DocumentKind.PROJECT, project.pk)
         audit_record(actor=actor, action="project.save", target=project, changed=changed)
     return project
 
@@ -332,6 +337,7 @@ def partner_profile_save(
             profile.save()
     if changed:
         indexing.document_refresh(profile)
+        entity_changed(DocumentKind.PARTNER, profile.pk)
         audit_record(actor=actor, action="partner_profile.save", target=profile, changed=changed)
     return profile
 
@@ -383,6 +389,7 @@ def need_save(
             need.save()
     if changed:
         indexing.document_refresh(need)
+        entity_changed(DocumentKind.NEED, need.pk)
         audit_record(actor=actor, action="need.save", target=need, changed=changed)
     return need
 

@@ -4,30 +4,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=255)),
-                ('kind', models.CharField(choices=[('cda', 'Confidentiality agreement (CDA/NDA)'), ('mta', 'Material transfer agreement'), ('sponsored_research', 'Sponsored research agreement'), ('collaboration', 'Collaboration agreement'), ('data_use', 'Data use agreement'), ('licence', 'Licence / option')], max_length=30)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_negotiation', 'In negotiation'), ('executed', 'Executed'), ('expired', 'Expired'), ('terminated', 'Terminated')], default='draft', max_length=20)),
-                ('effective_date', models.DateField(blank=True, null=True)),
-                ('expiry_date', models.DateField(blank=True, null=True)),
-                ('parties', models.ManyToManyField(related_name='agreements', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=255)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cda", "Confidentiality agreement (CDA/NDA)"),
+                            ("mta", "Material transfer agreement"),
+                            ("sponsored_research", "Sponsored research agreement"),
+                            ("collaboration", "Collaboration agreement"),
+                            ("data_use", "Data use agreement"),
+                            ("licence", "Licence / option"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_negotiation", "In negotiation"),
+                            ("executed", "Executed"),
+                            ("expired", "Expired"),
+                            ("terminated", "Terminated"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("effective_date", models.DateField(blank=True, null=True)),
+                ("expiry_date", models.DateField(blank=True, null=True)),
+                ("parties", models.ManyToManyField(related_name="agreements", to="accounts.organisation")),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('expiry_date__isnull', True), ('effective_date__isnull', True), ('expiry_date__gte', models.F('effective_date')), _connector='OR'), name='agreement_expiry_after_effective')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("expiry_date__isnull", True),
+                            ("effective_date__isnull", True),
+                            ("expiry_date__gte", models.F("effective_date")),
+                            _connector="OR",
+                        ),
+                        name="agreement_expiry_after_effective",
+                    )
+                ],
             },
         ),
     ]

@@ -113,7 +113,9 @@ def score_queries(
     index = MatchIndex.build(corpus, embedder=embedder if uses_embedding else None, ontology=ontology)
     vectors: Vectors | None = None
     if uses_embedding and embedder is not None:
-        vectors = embedder.embed([query.entity.full_text for query in queries])
+        # Queries are embedded as search() embeds them (MatchIndex.query_vector), so that the figures measure
+        # what users get.
+        vectors = np.stack([index.query_vector(query.entity) for query in queries]) if queries else None
     scored = [
         index.part_scores(query.entity, parts, query_vector=None if vectors is None else vectors[number])
         for number, query in enumerate(queries)

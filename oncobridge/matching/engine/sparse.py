@@ -115,14 +115,13 @@ class SparseRows:
             in_base = columns < self._base.shape[1]
             if in_base.any():
                 positions = np.flatnonzero(in_base)
-                sub = self._base[:, columns[positions]].tocoo()
-                rows, cols, values = sub.row.astype(np.int64), sub.col, sub.data
+                rows, cols, values = self._base_entries(columns[positions])
                 if self._stale_count:
                     live = ~self._stale[rows]
                     rows, cols, values = rows[live], cols[live], values[live]
                 parts_rows.append(rows)
                 parts_positions.append(positions[cols])
-                parts_values.append(values.astype(np.float32, copy=False))
+                parts_values.append(values)
             if self._pending:
                 matrix, slots = self._pending_as_matrix()
                 sub = matrix[:, columns].tocoo()
@@ -132,6 +131,21 @@ class SparseRows:
         if not parts_rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
         return np.concatenate(parts_rows), np.concatenate(parts_positions), np.concatenate(parts_values)
+
+    def _base_entries(self, columns: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+        """The compacted matrix's entries in the given columns, read straight from its CSC arrays: one
+        vectorised gather of the columns' runs (no scipy slicing, which builds a whole matrix per call)."""
+        indptr = self._base.indptr
+        starts = indptr[columns].astype(np.int64)
+        counts = indptr[columns + 1].astype(np.int64) - starts
+        total = int(counts.sum())
+        # Entry e of column run c sits at starts[c] + (e - first entry of run c): one arange, shifted per run.
+        shifts = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        where = np.arange(total, dtype=np.int64) + shifts
+        rows = self._base.indices[where].astype(np.int64)
+        cols = np.repeat(np.arange(columns.size, dtype=np.int64), counts)
+        values = self._base.data[where].astype(np.float32, copy=False)
+        return rows, cols, values
 
     # --- persistence and size ---------------------------------------------------------------------------
 

@@ -55,7 +55,9 @@ def investigator_headers(alliance: Alliance, in_process_requests: None) -> dict[
         title="Lung cohort",
         visibility=Visibility.NETWORK,
     )
-    need_save(viewer=viewer_for(alliance.paula), actor=alliance.paula, organisation=alliance.acme, title="Organoids")
+    need_save(
+        viewer=viewer_for(alliance.paula), actor=alliance.paula, organisation=alliance.acme, title="Organoids"
+    )
     return {"Authorization": f"Bearer {token_create(user=alliance.ivan).secret}"}
 
 
@@ -64,7 +66,11 @@ def investigator_headers(alliance: Alliance, in_process_requests: None) -> dict[
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
 )
 def test_it_never_answers_with_a_server_error(case: Any, investigator_headers: dict[str, str]) -> None:
     response = case.call(headers=investigator_headers)

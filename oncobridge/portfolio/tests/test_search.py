@@ -17,7 +17,7 @@ from oncobridge.portfolio.services import asset_delete, asset_save
 
 
 def add(user: User, title: str, **fields: Any) -> ResearchAsset:
-    fields.setdefault("organisation", user.memberships.first().organisation)  # type: ignore[attr-defined]
+    fields.setdefault("organisation", user.memberships.get().organisation)
     fields.setdefault("kind", "dataset")
     fields.setdefault("visibility", Visibility.NETWORK)
     return asset_save(viewer=viewer_for(user), actor=user, title=title, **fields)

@@ -18,14 +18,14 @@ from oncobridge.portfolio.services import asset_delete, asset_save, concepts_val
 
 
 def save_asset(user: User, **fields: Any) -> ResearchAsset:
-    fields.setdefault("organisation", user.memberships.first().organisation)  # type: ignore[attr-defined]
+    fields.setdefault("organisation", user.memberships.get().organisation)
     fields.setdefault("kind", "organoid")
     fields.setdefault("title", "Colorectal organoid biobank")
     return asset_save(viewer=viewer_for(user), actor=user, **fields)
 
 
 def post_need(user: User, **fields: Any) -> PartnerNeed:
-    fields.setdefault("organisation", user.memberships.first().organisation)  # type: ignore[attr-defined]
+    fields.setdefault("organisation", user.memberships.get().organisation)
     fields.setdefault("title", "KRAS G12C resistance models")
     return need_save(viewer=viewer_for(user), actor=user, **fields)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -61,6 +63,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=None, help="Worker processes (default: $WEB_CONCURRENCY)."
         )
+        parser.add_argument(
+            "--no-task-worker",
+            action="store_true",
+            help="Do not start the background task worker (run `oncobridge db_worker` separately).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         port = options["port"] if options["port"] is not None else default_port()
@@ -72,7 +79,18 @@ class Command(BaseCommand):
         display_host = f"[{host}]" if ":" in host else host
         self.stdout.write(f"OncoBridge is serving on http://{display_host}:{port}/ with {workers} worker(s).")
         server_options = server_config(host=host, port=port, workers=workers)
-        OncoBridgeServer(server_options).run()
+        # One machine needs no other server: the database-backed task queue's worker runs beside gunicorn.
+        task_worker = (
+            None
+            if options["no_task_worker"]
+            else subprocess.Popen([sys.executable, "-m", "oncobridge", "db_worker"])
+        )
+        try:
+            OncoBridgeServer(server_options).run()
+        finally:
+            if task_worker is not None:
+                task_worker.terminate()
+                task_worker.wait(timeout=30)
 
 
 def server_config(*, host: str, port: int, workers: int) -> dict[str, Any]:

@@ -27,8 +27,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         report = demo_load(data_dir=settings.ONCOBRIDGE_DATA_DIR, show_progress=not options["no_progress"])
-        self._summary(report)
         if not options["no_serve"]:
+            # Find partners works from the first click; embeddings are cached, so later runs take seconds.
+            call_command("match", "reindex", *(["--no-progress"] if options["no_progress"] else []))
+        self._summary(report)
+        if options["no_serve"]:
+            self.stdout.write("Run `oncobridge match reindex` to build the matchmaking index before serving.")
+        else:
             serve_options: dict[str, Any] = {"host": options["host"]}
             if options["port"] is not None:
                 serve_options["port"] = options["port"]
