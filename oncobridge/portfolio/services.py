@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import Model
 
 from oncobridge.accounts.models import Organisation, User
 from oncobridge.core.audit import audit_record
@@ -106,6 +107,35 @@ def _require_edit(viewer: Viewer, entity: Any) -> None:
         raise PermissionDenied("You may not change this entry.")
 
 
+M = TypeVar("M", bound=Model)
+
+
+def _entry_save(
+    *,
+    viewer: Viewer,
+    actor: User | None,
+    entry: M | None,
+    create: Callable[[], M],
+    fields: dict[str, Any],
+    kind: str,
+    action: str,
+) -> M:
+    """Create an entry via `create` (which checks permission) or update it; re-index and audit changes."""
+    if entry is None:
+        entry = create()
+        changed = ["created"]
+    else:
+        _require_edit(viewer, entry)
+        changed = _apply(entry, fields)
+        if changed:
+            entry.save()
+    if changed:
+        indexing.document_refresh(entry)
+        entity_changed(kind, entry.pk)
+        audit_record(actor=actor, action=action, target=entry, changed=changed)
+    return entry
+
+
 @transaction.atomic
 def profile_upsert(
     *,
@@ -146,23 +176,23 @@ def profile_upsert(
         "external_id": external_id,
     }
     profile = InvestigatorProfile.objects.filter(user=user).first()
-    if profile is None:
+
+    def create() -> InvestigatorProfile:
         if user.pk != viewer.user_id:
             _require_create(viewer, organisation)
         elif organisation.pk not in viewer.organisation_ids and not viewer.platform_admin:
             raise PermissionDenied("Your profile belongs to an organisation you are a member of.")
-        profile = InvestigatorProfile.objects.create(user=user, **fields)
-        changed = ["created"]
-    else:
-        _require_edit(viewer, profile)
-        changed = _apply(profile, fields)
-        if changed:
-            profile.save()
-    if changed:
-        indexing.document_refresh(profile)
-        entity_changed(DocumentKind.PROFILE, profile.pk)
-        audit_record(actor=actor, action="profile.save", target=profile, changed=changed)
-    return profile
+        return InvestigatorProfile.objects.create(user=user, **fields)
+
+    return _entry_save(
+        viewer=viewer,
+        actor=actor,
+        entry=profile,
+        create=create,
+        fields=fields,
+        kind=DocumentKind.PROFILE,
+        action="profile.save",
+    )
 
 
 @transaction.atomic
@@ -207,22 +237,22 @@ def asset_save(
     }
     if asset is None and external_id:
         asset = ResearchAsset.objects.filter(organisation=organisation, external_id=external_id).first()
-    if asset is None:
+
+    def create() -> ResearchAsset:
         _require_create(viewer, organisation)
-        asset = ResearchAsset.objects.create(
+        return ResearchAsset.objects.create(
             organisation=organisation, external_id=external_id, owner=owner or actor, **fields
         )
-        changed = ["created"]
-    else:
-        _require_edit(viewer, asset)
-        changed = _apply(asset, fields)
-        if changed:
-            asset.save()
-    if changed:
-        indexing.document_refresh(asset)
-        entity_changed(DocumentKind.ASSET, asset.pk)
-        audit_record(actor=actor, action="asset.save", target=asset, changed=changed)
-    return asset
+
+    return _entry_save(
+        viewer=viewer,
+        actor=actor,
+        entry=asset,
+        create=create,
+        fields=fields,
+        kind=DocumentKind.ASSET,
+        action="asset.save",
+    )
 
 
 @transaction.atomic
@@ -281,20 +311,20 @@ def project_save(
         if external_id
         else None
     )
-    if project is None:
+
+    def create() -> ResearchProject:
         _require_create(viewer, organisation)
-        project = ResearchProject.objects.create(organisation=organisation, external_id=external_id, **fields)
-        changed = ["created"]
-    else:
-        _require_edit(viewer, project)
-        changed = _apply(project, fields)
-        if changed:
-            project.save()
-    if changed:
-        indexing.document_refresh(project)
-        entity_changed(DocumentKind.PROJECT, project.pk)
-        audit_record(actor=actor, action="project.save", target=project, changed=changed)
-    return project
+        return ResearchProject.objects.create(organisation=organisation, external_id=external_id, **fields)
+
+    return _entry_save(
+        viewer=viewer,
+        actor=actor,
+        entry=project,
+        create=create,
+        fields=fields,
+        kind=DocumentKind.PROJECT,
+        action="project.save",
+    )
 
 
 @transaction.atomic
@@ -326,20 +356,20 @@ def partner_profile_save(
         "visibility": _choice(visibility, Visibility, "visibility"),
     }
     profile = PartnerProfile.objects.filter(organisation=organisation).first()
-    if profile is None:
+
+    def create() -> PartnerProfile:
         _require_create(viewer, organisation)
-        profile = PartnerProfile.objects.create(organisation=organisation, **fields)
-        changed = ["created"]
-    else:
-        _require_edit(viewer, profile)
-        changed = _apply(profile, fields)
-        if changed:
-            profile.save()
-    if changed:
-        indexing.document_refresh(profile)
-        entity_changed(DocumentKind.PARTNER, profile.pk)
-        audit_record(actor=actor, action="partner_profile.save", target=profile, changed=changed)
-    return profile
+        return PartnerProfile.objects.create(organisation=organisation, **fields)
+
+    return _entry_save(
+        viewer=viewer,
+        actor=actor,
+        entry=profile,
+        create=create,
+        fields=fields,
+        kind=DocumentKind.PARTNER,
+        action="partner_profile.save",
+    )
 
 
 @transaction.atomic
@@ -376,22 +406,22 @@ def need_save(
     }
     if need is None and external_id:
         need = PartnerNeed.objects.filter(organisation=organisation, external_id=external_id).first()
-    if need is None:
+
+    def create() -> PartnerNeed:
         _require_create(viewer, organisation)
-        need = PartnerNeed.objects.create(
+        return PartnerNeed.objects.create(
             organisation=organisation, posted_by=actor, external_id=external_id, **fields
         )
-        changed = ["created"]
-    else:
-        _require_edit(viewer, need)
-        changed = _apply(need, fields)
-        if changed:
-            need.save()
-    if changed:
-        indexing.document_refresh(need)
-        entity_changed(DocumentKind.NEED, need.pk)
-        audit_record(actor=actor, action="need.save", target=need, changed=changed)
-    return need
+
+    return _entry_save(
+        viewer=viewer,
+        actor=actor,
+        entry=need,
+        create=create,
+        fields=fields,
+        kind=DocumentKind.NEED,
+        action="need.save",
+    )
 
 
 @transaction.atomic
