@@ -42,6 +42,7 @@ from oncobridge.portfolio.models import (
     PartnerProfile,
     ResearchAsset,
 )
+from oncobridge.vocab.modalities import modalities_in_text
 
 BATCH_SIZE = 500
 KEPT_VERSIONS = 2  # the current one and the one before, which a slow reader may still be loading
@@ -302,3 +303,21 @@ def _rebuild_locked(*, progress: Callable[[int], None] | None) -> int:
         if last_change is not None:
             IndexChange.objects.filter(id__lte=last_change).delete()
     return len(index)
+
+
+def text_entity(text: str) -> Entity:
+    """A free-text request as an engine entity, with the concepts and capabilities its words name.
+
+    Without them a typed query could only match on words; with them "KRAS-mutant lung adenocarcinoma
+    organoids" also meets NSCLC work through OncoTree, KRAS through its pathway, and organoid providers
+    through complementarity (what the text describes is what the requester seeks).
+    """
+    vocab = vocabularies()
+    return Entity(
+        id="query",
+        text=text,
+        cancer_types=tuple(vocab.oncotree.codes_in_text(text)),
+        genes=tuple(vocab.genes.symbols_in_text(text)),
+        modalities=tuple(modalities_in_text(text)),
+        seeks=tuple(capabilities_in_text(text)),
+    )

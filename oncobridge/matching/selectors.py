@@ -109,7 +109,7 @@ def _resolve(user: Any, viewer: Viewer, query: MatchQuery, index: MatchIndex | N
             raise ServiceError(
                 "Describe what you are looking for, or match from a portfolio entry.", field="text"
             )
-        entity = Entity(id="query", text=text)
+        entity = indexing.text_entity(text)
         vector = None
         excluded = set()
         label = text
