@@ -83,7 +83,7 @@ class Command(BaseCommand):
         task_worker = (
             None
             if options["no_task_worker"]
-            else subprocess.Popen([sys.executable, "-m", "oncobridge", "db_worker"])
+            else subprocess.Popen([sys.executable, "-m", "oncobridge", "db_worker", "--no-reload"])
         )
         try:
             OncoBridgeServer(server_options).run()
