@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "oncobridge.core.middleware.ApiMethodNotAllowedMiddleware",
 ]
 
 # Background jobs run from a database queue (`oncobridge db_worker`): no other server is needed.
