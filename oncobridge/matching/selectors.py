@@ -1,14 +1,14 @@
 """Every read of matchmaking: ranked matches, introductions, notifications and the ranking-quality report.
 
-Matches: the engine ranks the whole index, and only entries the requester may see are ever kept. The ranking
-is read from the top in growing slices; each slice's entries are checked against the portfolio's visibility
-rule in the database, hidden ones are dropped before anything is counted, capped or explained to the caller,
-and the organisation cap is applied to what remains.
+Matches: the entries the requester may see are read once per request from the search read-model
+(SearchDocument mirrors every portfolio entry with its organisation and visibility), less the organisations
+left out, and the engine ranks only those: an entry outside them is never a candidate and changes no score
+(not even BM25's scaling to the best match), no count, no organisation cap and no explanation.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,9 @@ from oncobridge.matching.engine.index import Filters, MatchIndex
 from oncobridge.matching.engine.text import term_counts
 from oncobridge.matching.engine.weights import DEFAULT_WEIGHTS, PARTS
 from oncobridge.matching.models import Introduction, IntroductionOutcome, Notification
+from oncobridge.portfolio.access import visible
 from oncobridge.portfolio.indexing import spec_for
+from oncobridge.portfolio.models import SearchDocument
 from oncobridge.portfolio.view_helpers import HIT_URL_NAMES, KIND_SINGULAR
 
 MAX_LIMIT = 50
@@ -120,6 +122,17 @@ def _resolve(user: Any, viewer: Viewer, query: MatchQuery, index: MatchIndex | N
     return _Query(entity, vector, label, frozenset(excluded))
 
 
+def _candidate_ids(viewer: Viewer, excluded_organisation_ids: frozenset[int]) -> set[str]:
+    """The engine ids of the entries the viewer may see, less the excluded organisations': one query."""
+    documents = visible(SearchDocument.objects.all(), viewer)
+    if excluded_organisation_ids:
+        documents = documents.exclude(organisation_id__in=excluded_organisation_ids)
+    return {
+        indexing.entity_id(kind, object_id)
+        for kind, object_id in documents.values_list("kind", "object_id").iterator(chunk_size=10_000)
+    }
+
+
 def _visible_rows(viewer: Viewer, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Model]:
     by_kind: dict[str, list[int]] = defaultdict(list)
     for kind, pk in keys:
@@ -160,47 +173,35 @@ def matches_find(*, user: Any, viewer: Viewer, query: MatchQuery) -> MatchResult
         organisation_types=frozenset(query.organisation_types),
         cancer_types=frozenset(code.upper() for code in query.cancer_types),
     )
-    engine_query = resolved.entity
-    chosen: list[MatchView] = []
-    per_organisation: Counter[int] = Counter()
-    checked: dict[tuple[str, int], Model | None] = {}
-    fetch = max(4 * limit, 40)
-    while True:
-        ranked = index.search(
-            engine_query,
-            k=fetch,
-            filters=filters,
-            include_own_organisation=True,  # exclusion is by the requester's organisations, applied below
-            max_per_organisation=None,  # the cap counts only what the requester may see, so it comes after
-            query_vector=resolved.vector,
-        )
-        keyed = [(indexing.parse_entity_id(match.entity.id), match) for match in ranked]
-        fresh = [(key, match) for key, match in keyed if key not in checked]
-        rows = _visible_rows(viewer, [key for key, _ in fresh])
-        for key, match in fresh:
-            row = checked[key] = rows.get(key)
-            if row is None:
-                continue
-            organisation_id: int = row.organisation_id  # type: ignore[attr-defined]
-            if organisation_id in resolved.excluded_organisation_ids:
-                continue
-            if per_organisation[organisation_id] >= MAX_PER_ORGANISATION:
-                continue
-            per_organisation[organisation_id] += 1
-            chosen.append(_view(key[0], row, match.score, match.parts, match.explanation.lines()))
-            if len(chosen) == limit:
-                break
-        if len(chosen) == limit or len(ranked) < fetch or fetch >= len(index):
-            break
-        fetch = min(fetch * 4, len(index))
+    ranked = index.search(
+        resolved.entity,
+        k=limit,
+        filters=filters,
+        # The requester's organisations (and the source entry's) are already left out of the candidates.
+        include_own_organisation=True,
+        # The engine numbers organisations by slug, one per organisation, so this is the cap per organisation.
+        max_per_organisation=MAX_PER_ORGANISATION,
+        query_vector=resolved.vector,
+        allowed=_candidate_ids(viewer, resolved.excluded_organisation_ids),
+    )
+    keyed = [(indexing.parse_entity_id(match.entity.id), match) for match in ranked]
+    # The rows to show, read through the portfolio's own visibility rule once more: an entry changed or
+    # deleted since the read above is dropped rather than shown.
+    rows = _visible_rows(viewer, [key for key, _ in keyed])
+    chosen = [
+        _view(key[0], row, match.score, match.parts, match.explanation.lines())
+        for key, match in keyed
+        if (row := rows.get(key)) is not None
+    ]
     return MatchResult(query=query, query_label=resolved.label, matches=chosen)
 
 
 def match_snapshot(*, user: Any, viewer: Viewer, query: MatchQuery, target: Model) -> MatchView | None:
     """How a target scores against a query, as the Find partners page would show it; None without an index.
 
-    Scored with the index's parts and explained by the engine; the key phrases are the query's terms the
-    target shares, rarest first by how often the target uses them.
+    Scored with the index's parts over the same entries Find partners ranks (those the requester may see,
+    less the organisations left out, and the target itself) and explained by the engine; the key phrases are
+    the query's terms the target shares, rarest first by how often the target uses them.
     """
     index = indexing.index_for_search()
     if index is None:
@@ -212,7 +213,8 @@ def match_snapshot(*, user: Any, viewer: Viewer, query: MatchQuery, target: Mode
     slot = index.slot_ids().index(candidate.id)
     weights = DEFAULT_WEIGHTS
     parts = tuple(part for part in PARTS if part in weights.active())
-    scores = index.part_scores(resolved.entity, parts, query_vector=resolved.vector)
+    allowed = _candidate_ids(viewer, resolved.excluded_organisation_ids) | {candidate.id}
+    scores = index.part_scores(resolved.entity, parts, query_vector=resolved.vector, allowed=allowed)
     contributions = {part: float(getattr(weights, part) * values[slot]) for part, values in scores.items()}
     query_terms = term_counts(resolved.entity.full_text)
     target_terms = term_counts(candidate.full_text)

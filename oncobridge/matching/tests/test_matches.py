@@ -95,3 +95,30 @@ def test_matching_before_the_first_reindex_says_the_index_is_missing(
 
     assert not result.index_ready
     assert result.matches == []
+
+
+def test_a_partners_asset_gary_cannot_see_changes_none_of_his_scores(
+    alliance: Alliance, indexed: Portfolio
+) -> None:
+    before = find(alliance.gary, text=LUNG_ORGANOIDS, limit=50)
+    hidden = asset_save(
+        viewer=viewer_for(alliance.alice),
+        actor=alliance.alice,
+        organisation=alliance.centre,
+        kind="organoid",
+        title="EGFR-mutant lung adenocarcinoma organoid models",
+        description=" ".join([LUNG_ORGANOIDS] * 20),  # the best lexical match there could be
+        cancer_types=["LUAD"],
+        genes=["EGFR"],
+        visibility=Visibility.PARTNERS,
+    )
+    index_rebuild()
+
+    after = find(alliance.gary, text=LUNG_ORGANOIDS, limit=50)
+
+    assert before.matches
+    assert [(match.key, match.score, match.parts, match.explanation) for match in after.matches] == [
+        (match.key, match.score, match.parts, match.explanation) for match in before.matches
+    ]
+    # Paula's company has a CDA with the centre: she sees the new asset, so it is indexed and does score.
+    assert f"asset:{hidden.pk}" in keys(find(alliance.paula, text=LUNG_ORGANOIDS))
