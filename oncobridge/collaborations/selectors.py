@@ -1,11 +1,31 @@
+"""Every read of collaborations: projects and plans, task lists, agreements, pipeline and calendars."""
+
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from oncobridge.collaborations.models import Agreement, AgreementKind, AgreementStatus
+from oncobridge.collaborations import access
+from oncobridge.collaborations.models import (
+    ActionItem,
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    CheckIn,
+    Goal,
+    Milestone,
+    MilestoneStatus,
+    Programme,
+    Project,
+    ProjectMember,
+    StageChange,
+)
+from oncobridge.core.visibility import Viewer
 
 
 def cda_partner_ids(*, organisation_ids: Iterable[int]) -> frozenset[int]:
@@ -27,3 +47,147 @@ def cda_partner_ids(*, organisation_ids: Iterable[int]) -> frozenset[int]:
         "organisation_id", flat=True
     )
     return frozenset(set(partners) - own)
+
+
+# Projects and their plans
+
+
+def project_list(*, viewer: Viewer, stage: str | None = None) -> QuerySet[Project]:
+    projects = access.visible_projects(viewer).select_related("organisation", "programme")
+    if stage:
+        projects = projects.filter(stage=stage)
+    return projects.order_by("title", "id")
+
+
+def programme_list(*, viewer: Viewer) -> QuerySet[Programme]:
+    return (
+        access.visible_programmes(viewer)
+        .select_related("organisation", "business_contact")
+        .prefetch_related("lead_departments", "investigators", "partner_organisations", "resources")
+    )
+
+
+def project_members(*, project: Project) -> QuerySet[ProjectMember]:
+    return project.members.select_related("user", "organisation")
+
+
+def stage_history(*, project: Project) -> QuerySet[StageChange]:
+    return project.stage_changes.select_related("decided_by")
+
+
+def milestone_list(*, project: Project) -> QuerySet[Milestone]:
+    return project.milestones.select_related("owner").prefetch_related("depends_on", "responsibilities")
+
+
+def milestones_overdue(*, projects: QuerySet[Project], today: dt.date | None = None) -> QuerySet[Milestone]:
+    """Milestones past their due date and not done."""
+    today = today or timezone.localdate()
+    return (
+        Milestone.objects.filter(project__in=projects, due_date__lt=today)
+        .exclude(status=MilestoneStatus.DONE)
+        .select_related("project", "owner")
+        .order_by("due_date", "id")
+    )
+
+
+def milestones_upcoming(
+    *, projects: QuerySet[Project], days: int = 14, today: dt.date | None = None
+) -> QuerySet[Milestone]:
+    """Milestones due from today to `days` ahead and not done."""
+    today = today or timezone.localdate()
+    return (
+        Milestone.objects.filter(
+            project__in=projects, due_date__gte=today, due_date__lte=today + dt.timedelta(days=days)
+        )
+        .exclude(status=MilestoneStatus.DONE)
+        .select_related("project", "owner")
+        .order_by("due_date", "id")
+    )
+
+
+def goal_list(*, project: Project) -> QuerySet[Goal]:
+    return project.goals.prefetch_related("key_results")
+
+
+def checkin_list(*, project: Project) -> QuerySet[CheckIn]:
+    return project.checkins.prefetch_related("action_items__owner", "goal_reviews")
+
+
+def task_list(*, user: Any, include_done: bool = False) -> QuerySet[ActionItem]:
+    """A person's action items from every check-in, open ones first by due date."""
+    items = ActionItem.objects.filter(owner_id=user.pk).select_related("checkin__project")
+    if not include_done:
+        items = items.filter(done=False)
+    return items.order_by("done", F("due_date").asc(nulls_last=True), "id")
+
+
+# Agreements
+
+
+def agreement_list(
+    *, viewer: Viewer, kind: str | None = None, status: str | None = None
+) -> QuerySet[Agreement]:
+    agreements = access.visible_agreements(viewer).prefetch_related("parties", "documents")
+    if kind:
+        agreements = agreements.filter(kind=kind)
+    if status:
+        agreements = agreements.filter(status=status)
+    return agreements.order_by("-created_at", "-id")
+
+
+def agreements_expiring(*, within_days: int, today: dt.date | None = None) -> QuerySet[Agreement]:
+    """Executed agreements whose expiry date falls between today and `within_days` from now."""
+    today = today or timezone.localdate()
+    return (
+        Agreement.objects.filter(
+            status=AgreementStatus.EXECUTED,
+            expiry_date__gte=today,
+            expiry_date__lte=today + dt.timedelta(days=within_days),
+        )
+        .prefetch_related("parties")
+        .order_by("expiry_date", "id")
+    )
+
+
+@dataclass(frozen=True)
+class PipelineRow:
+    kind: str
+    by_status: dict[str, int]
+    executed: int
+    mean_days_to_execution: float | None
+
+
+def agreement_pipeline(*, agreements: QuerySet[Agreement]) -> list[PipelineRow]:
+    """Per kind: how many agreements stand at each status, and how long execution took on average."""
+    rows: list[PipelineRow] = []
+    for kind in AgreementKind.values:
+        of_kind = agreements.filter(kind=kind)
+        counts = dict(of_kind.values_list("status").annotate(n=Count("pk", distinct=True)).order_by())
+        by_status = {status: counts.get(status, 0) for status in AgreementStatus.values}
+        executed = of_kind.filter(executed_at__isnull=False).values_list("created_at", "executed_at")
+        durations = [
+            (executed_at - created_at).total_seconds() / 86_400
+            for created_at, executed_at in executed.distinct()
+            if executed_at is not None
+        ]
+        mean = round(sum(durations) / len(durations), 1) if durations else None
+        rows.append(PipelineRow(kind, by_status, len(durations), mean))
+    return rows
+
+
+# Calendars
+
+
+def calendar_projects(*, user: Any) -> QuerySet[Project]:
+    """The projects a person's own calendar follows: those they are a member of."""
+    return Project.objects.filter(members__user_id=user.pk).distinct()
+
+
+def calendar_milestones(*, projects: QuerySet[Project]) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(project__in=projects).select_related("project").order_by("due_date", "id")
+
+
+def calendar_checkins(*, projects: QuerySet[Project]) -> QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.filter(project__in=projects).select_related("project").order_by("scheduled_at", "id")
+    )

@@ -1,0 +1,213 @@
+"""Who may see or change what in collaborations: the one place the API, exports and feeds ask.
+
+A project is seen by members of its owning organisation and by its own members; it is changed by the owning
+organisation's alliance managers and by its members with the lead role. Anything else is a 404, exactly like
+a project that does not exist. Confidential documents reach members from a partner organisation only while an
+executed confidentiality agreement between that organisation and the owner is in force.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from oncobridge.accounts.access import can_manage_organisation, viewer_for
+from oncobridge.accounts.models import Role
+from oncobridge.collaborations import selectors
+from oncobridge.collaborations.models import (
+    ActionItem,
+    Agreement,
+    CheckIn,
+    Confidentiality,
+    Document,
+    Goal,
+    Milestone,
+    Programme,
+    Project,
+    ProjectMember,
+    ProjectRole,
+)
+from oncobridge.core.errors import NotFound, PermissionDenied
+from oncobridge.core.visibility import Viewer
+
+
+def require_member(user: Any) -> Viewer:
+    viewer = viewer_for(user)
+    if not viewer.is_member:
+        raise PermissionDenied("Your account has no membership in the alliance network yet.")
+    return viewer
+
+
+# Projects
+
+
+def projects_visible_q(viewer: Viewer, *, prefix: str = "") -> Q:
+    """Projects the viewer may see: their organisations' own, and those they are a member of."""
+    if viewer.platform_admin:
+        return Q()
+    if viewer.user_id is None:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}organisation_id__in": viewer.organisation_ids}) | Q(
+        **{f"{prefix}members__user_id": viewer.user_id}
+    )
+
+
+def visible_projects(viewer: Viewer) -> QuerySet[Project]:
+    visible_ids = Project.objects.filter(projects_visible_q(viewer)).values("pk")
+    return Project.objects.filter(pk__in=visible_ids)
+
+
+def can_edit_project(viewer: Viewer, project: Project) -> bool:
+    if viewer.user_id is None:
+        return False
+    if can_manage_organisation(viewer, project.organisation_id):
+        return True
+    return ProjectMember.objects.filter(
+        project=project, user_id=viewer.user_id, role=ProjectRole.LEAD
+    ).exists()
+
+
+def can_create_project(viewer: Viewer, organisation_id: int) -> bool:
+    """Alliance managers and investigators start projects for their own organisation."""
+    if viewer.platform_admin:
+        return True
+    return organisation_id in viewer.organisation_ids and viewer.has_role(
+        Role.ALLIANCE_MANAGER, Role.INVESTIGATOR
+    )
+
+
+def project_for_user(user: Any, pk: int, *, write: bool = False) -> Project:
+    viewer = viewer_for(user)
+    project = visible_projects(viewer).select_related("organisation", "programme").filter(pk=pk).first()
+    if project is None:
+        raise NotFound(f"No project {pk}, or it is not visible to you.")
+    if write and not can_edit_project(viewer, project):
+        raise PermissionDenied("Only the project's leads and its organisation's alliance managers change it.")
+    return project
+
+
+def milestone_for_user(user: Any, project: Project, pk: int) -> Milestone:
+    milestone = project.milestones.select_related("owner").filter(pk=pk).first()
+    if milestone is None:
+        raise NotFound(f"No milestone {pk} in this project.")
+    return milestone
+
+
+def goal_for_user(user: Any, project: Project, pk: int) -> Goal:
+    goal = project.goals.filter(pk=pk).first()
+    if goal is None:
+        raise NotFound(f"No goal {pk} in this project.")
+    return goal
+
+
+def checkin_for_user(user: Any, project: Project, pk: int) -> CheckIn:
+    checkin = project.checkins.filter(pk=pk).first()
+    if checkin is None:
+        raise NotFound(f"No check-in {pk} in this project.")
+    return checkin
+
+
+def action_item_for_user(user: Any, pk: int, *, write: bool = False) -> ActionItem:
+    """An action item of a visible project; its owner and the project's editors may change it."""
+    viewer = viewer_for(user)
+    item = (
+        ActionItem.objects.select_related("checkin__project", "owner")
+        .filter(projects_visible_q(viewer, prefix="checkin__project__"), pk=pk)
+        .first()
+    )
+    if item is None:
+        raise NotFound(f"No action item {pk}, or it is not visible to you.")
+    if write and item.owner_id != viewer.user_id and not can_edit_project(viewer, item.checkin.project):
+        raise PermissionDenied("Only the owner of an action item and the project's leads change it.")
+    return item
+
+
+# Documents
+
+
+def can_read_document(viewer: Viewer, document: Document) -> bool:
+    """The owning organisation and project members read internal documents; confidential ones need a CDA."""
+    project = document.project
+    if viewer.platform_admin or project.organisation_id in viewer.organisation_ids:
+        return True
+    if viewer.user_id is None:
+        return False
+    member = ProjectMember.objects.filter(project=project, user_id=viewer.user_id).first()
+    if member is None:
+        return False
+    if document.confidentiality == Confidentiality.INTERNAL:
+        return True
+    return project.organisation_id in selectors.cda_partner_ids(organisation_ids=[member.organisation_id])
+
+
+def visible_documents(viewer: Viewer, project: Project) -> list[Document]:
+    documents = project.documents.select_related("project").prefetch_related("versions")
+    return [document for document in documents if can_read_document(viewer, document)]
+
+
+def document_for_user(user: Any, project: Project, pk: int, *, write: bool = False) -> Document:
+    viewer = viewer_for(user)
+    document = project.documents.select_related("project").filter(pk=pk).first()
+    if document is None or not can_read_document(viewer, document):
+        raise NotFound(f"No document {pk}, or it is not visible to you.")
+    if write and not can_edit_project(viewer, project):
+        raise PermissionDenied("Only the project's leads and its organisation's alliance managers change it.")
+    return document
+
+
+# Programmes
+
+
+def visible_programmes(viewer: Viewer) -> QuerySet[Programme]:
+    """Programmes are seen by their organisation, their investigators and their partner organisations."""
+    if viewer.platform_admin:
+        return Programme.objects.all()
+    if viewer.user_id is None:
+        return Programme.objects.none()
+    rule = (
+        Q(organisation_id__in=viewer.organisation_ids)
+        | Q(investigators__id=viewer.user_id)
+        | Q(partner_organisations__id__in=viewer.organisation_ids)
+    )
+    return Programme.objects.filter(pk__in=Programme.objects.filter(rule).values("pk"))
+
+
+def programme_for_user(user: Any, pk: int, *, write: bool = False) -> Programme:
+    viewer = viewer_for(user)
+    programme = visible_programmes(viewer).select_related("organisation").filter(pk=pk).first()
+    if programme is None:
+        raise NotFound(f"No programme {pk}, or it is not visible to you.")
+    if write and not can_manage_organisation(viewer, programme.organisation_id):
+        raise PermissionDenied("Only the programme organisation's alliance managers change it.")
+    return programme
+
+
+# Agreements
+
+
+def visible_agreements(viewer: Viewer) -> QuerySet[Agreement]:
+    """Agreements are seen by members of their parties."""
+    if viewer.platform_admin:
+        return Agreement.objects.all()
+    if not viewer.organisation_ids:
+        return Agreement.objects.none()
+    party_of = Agreement.objects.filter(parties__in=viewer.organisation_ids).values("pk")
+    return Agreement.objects.filter(pk__in=party_of)
+
+
+def can_manage_agreement(viewer: Viewer, agreement: Agreement) -> bool:
+    return any(
+        can_manage_organisation(viewer, organisation_id)
+        for organisation_id in agreement.parties.values_list("pk", flat=True)
+    )
+
+
+def agreement_for_user(user: Any, pk: int, *, write: bool = False) -> Agreement:
+    viewer = viewer_for(user)
+    agreement = visible_agreements(viewer).filter(pk=pk).first()
+    if agreement is None:
+        raise NotFound(f"No agreement {pk}, or it is not visible to you.")
+    if write and not can_manage_agreement(viewer, agreement):
+        raise PermissionDenied("Only the parties' alliance managers change an agreement.")
+    return agreement

@@ -1,0 +1,640 @@
+"""Every write of collaborations: atomic, validated, audited where it matters, notifying whom it concerns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from oncobridge.accounts.access import can_manage_organisation
+from oncobridge.accounts.models import Department, Membership, Organisation, Role, User
+from oncobridge.collaborations import access, selectors
+from oncobridge.collaborations.models import (
+    ActionItem,
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    CheckIn,
+    Confidentiality,
+    Document,
+    DocumentVersion,
+    Goal,
+    GoalReview,
+    KeyResult,
+    Milestone,
+    MilestoneStatus,
+    Programme,
+    Project,
+    ProjectMember,
+    ProjectRole,
+    RaciLetter,
+    Responsibility,
+    StageChange,
+    TranslationalStage,
+)
+from oncobridge.core.audit import audit_record
+from oncobridge.core.errors import Conflict, PermissionDenied, ServiceError
+from oncobridge.core.visibility import Viewer
+from oncobridge.matching.models import Introduction
+from oncobridge.matching.services import notify
+from oncobridge.portfolio.models import ResearchAsset
+
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+
+# Which status an agreement may move to from each status; expired and terminated are final.
+AGREEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    AgreementStatus.DRAFT: frozenset({AgreementStatus.IN_NEGOTIATION, AgreementStatus.TERMINATED}),
+    AgreementStatus.IN_NEGOTIATION: frozenset(
+        {AgreementStatus.DRAFT, AgreementStatus.EXECUTED, AgreementStatus.TERMINATED}
+    ),
+    AgreementStatus.EXECUTED: frozenset({AgreementStatus.EXPIRED, AgreementStatus.TERMINATED}),
+    AgreementStatus.EXPIRED: frozenset(),
+    AgreementStatus.TERMINATED: frozenset(),
+}
+
+
+def _choice(value: str, choices: Any, field: str) -> str:
+    if value not in choices.values:
+        raise ServiceError(
+            f"'{value}' is not a valid {field}; use one of {', '.join(choices.values)}.", field=field
+        )
+    return value
+
+
+def _text(value: str, field: str, *, required: bool = False) -> str:
+    value = value.strip()
+    if required and not value:
+        raise ServiceError(f"The {field} is required.", field=field)
+    return value
+
+
+def _require_project_member(project: Project, user: User, field: str) -> None:
+    if not project.members.filter(user=user).exists():
+        raise ServiceError(f"{user.display_name} is not a member of this project.", field=field)
+
+
+# Programmes
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    viewer: Viewer,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    problem_statement: str,
+    lead_departments: Iterable[Department] = (),
+    investigators: Iterable[User] = (),
+    partner_organisations: Iterable[Organisation] = (),
+    resources: Iterable[ResearchAsset] = (),
+    business_contact: User | None = None,
+) -> Programme:
+    if not can_manage_organisation(viewer, organisation.pk):
+        raise PermissionDenied(f"Only alliance managers of {organisation.name} start its programmes.")
+    departments = list(lead_departments)
+    if any(department.organisation_id != organisation.pk for department in departments):
+        raise ServiceError(
+            "Lead departments belong to the programme's organisation.", field="lead_departments"
+        )
+    programme = Programme.objects.create(
+        organisation=organisation,
+        title=_text(title, "title", required=True),
+        problem_statement=_text(problem_statement, "problem statement", required=True),
+        business_contact=business_contact,
+    )
+    programme.lead_departments.set(departments)
+    programme.investigators.set(list(investigators))
+    programme.partner_organisations.set([o for o in partner_organisations if o.pk != organisation.pk])
+    programme.resources.set(list(resources))
+    audit_record(actor=actor, action="programme.create", target=programme)
+    return programme
+
+
+# Projects
+
+
+@transaction.atomic
+def project_create(
+    *,
+    viewer: Viewer,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    summary: str = "",
+    programme: Programme | None = None,
+    introduction: Introduction | None = None,
+    stage: str = TranslationalStage.FUNDAMENTAL_RESEARCH,
+) -> Project:
+    """Start a project; its creator joins it as a lead, for the owning organisation."""
+    if not access.can_create_project(viewer, organisation.pk):
+        raise PermissionDenied(f"You may not start projects for {organisation.name}.")
+    if programme is not None and programme.organisation_id != organisation.pk:
+        raise ServiceError("A project belongs to a programme of its own organisation.", field="programme")
+    project = Project.objects.create(
+        organisation=organisation,
+        title=_text(title, "title", required=True),
+        summary=summary.strip(),
+        programme=programme,
+        introduction=introduction,
+        stage=_choice(stage, TranslationalStage, "stage"),
+    )
+    ProjectMember.objects.create(
+        project=project, user=actor, organisation=organisation, role=ProjectRole.LEAD
+    )
+    audit_record(actor=actor, action="project.create", target=project)
+    return project
+
+
+@transaction.atomic
+def project_member_add(
+    *, actor: User, project: Project, user: User, organisation: Organisation, role: str = ProjectRole.MEMBER
+) -> ProjectMember:
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ServiceError(
+            f"{user.display_name} is not a member of {organisation.name}.", field="organisation"
+        )
+    member, created = ProjectMember.objects.update_or_create(
+        project=project,
+        user=user,
+        defaults={"organisation": organisation, "role": _choice(role, ProjectRole, "role")},
+    )
+    audit_record(actor=actor, action="project.member_set", target=project, user=user.email, role=role)
+    if created:
+        notify(recipients=[user], verb=f"You were added to the project “{project.title}”.")
+    return member
+
+
+@transaction.atomic
+def project_stage_change(*, actor: User, project: Project, to_stage: str, evidence: str) -> StageChange:
+    """Move a project to another translational stage, recording the evidence for the gate."""
+    to_stage = _choice(to_stage, TranslationalStage, "stage")
+    evidence = _text(evidence, "evidence", required=True)
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.stage == to_stage:
+        raise ServiceError(f"The project is already at {locked.get_stage_display()}.", field="stage")
+    change = StageChange.objects.create(
+        project=locked, from_stage=locked.stage, to_stage=to_stage, evidence=evidence, decided_by=actor
+    )
+    locked.stage = to_stage
+    locked.save(update_fields=["stage", "updated_at"])
+    project.stage = to_stage
+    audit_record(
+        actor=actor, action="project.stage_change", target=project, from_stage=change.from_stage, to=to_stage
+    )
+    return change
+
+
+# Goals and key results
+
+
+@dataclass(frozen=True)
+class KeyResultSpec:
+    name: str
+    target: float
+    current: float = 0.0
+    unit: str = ""
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    actor: User,
+    project: Project,
+    title: str,
+    description: str = "",
+    key_results: Sequence[KeyResultSpec] = (),
+) -> Goal:
+    goal = Goal.objects.create(
+        project=project, title=_text(title, "title", required=True), description=description.strip()
+    )
+    KeyResult.objects.bulk_create(
+        [
+            KeyResult(
+                goal=goal,
+                name=_text(spec.name, "key result", required=True),
+                target=spec.target,
+                current=spec.current,
+                unit=spec.unit.strip(),
+            )
+            for spec in key_results
+        ]
+    )
+    audit_record(actor=actor, action="goal.create", target=goal)
+    return goal
+
+
+@transaction.atomic
+def key_result_update(*, actor: User, key_result: KeyResult, current: float) -> KeyResult:
+    key_result.current = current
+    key_result.save(update_fields=["current"])
+    return key_result
+
+
+# Milestones
+
+
+def _check_dependencies(
+    milestone: Milestone | None, project: Project, depends_on: Sequence[Milestone]
+) -> None:
+    """Dependencies stay within the project and never loop back to the milestone itself."""
+    if any(other.project_id != project.pk for other in depends_on):
+        raise ServiceError("A milestone depends only on milestones of its own project.", field="depends_on")
+    if milestone is None:
+        return
+    edges: dict[int, set[int]] = {}
+    for source, target in Milestone.depends_on.through.objects.filter(
+        from_milestone__project=project
+    ).values_list("from_milestone_id", "to_milestone_id"):
+        edges.setdefault(source, set()).add(target)
+    edges[milestone.pk] = {other.pk for other in depends_on}
+    seen: set[int] = set()
+    stack = list(edges[milestone.pk])
+    while stack:
+        current = stack.pop()
+        if current == milestone.pk:
+            raise ServiceError("These dependencies would make a cycle.", field="depends_on")
+        if current not in seen:
+            seen.add(current)
+            stack.extend(edges.get(current, ()))
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    actor: User,
+    project: Project,
+    title: str,
+    due_date: dt.date,
+    owner: User | None = None,
+    description: str = "",
+    is_deliverable: bool = False,
+    status: str = MilestoneStatus.PLANNED,
+    depends_on: Sequence[Milestone] = (),
+) -> Milestone:
+    if owner is not None:
+        _require_project_member(project, owner, "owner")
+    _check_dependencies(None, project, depends_on)
+    milestone = Milestone.objects.create(
+        project=project,
+        title=_text(title, "title", required=True),
+        due_date=due_date,
+        owner=owner,
+        description=description.strip(),
+        is_deliverable=is_deliverable,
+        status=_choice(status, MilestoneStatus, "status"),
+    )
+    milestone.depends_on.set(list(depends_on))
+    audit_record(actor=actor, action="milestone.create", target=milestone)
+    if owner is not None and owner.pk != actor.pk:
+        notify(recipients=[owner], verb=f"You own the milestone “{milestone.title}” due {due_date:%Y-%m-%d}.")
+    return milestone
+
+
+MILESTONE_FIELDS = ("title", "description", "is_deliverable", "owner", "due_date", "status")
+
+
+@transaction.atomic
+def milestone_update(
+    *,
+    actor: User,
+    milestone: Milestone,
+    expected_version: int,
+    depends_on: Sequence[Milestone] | None = None,
+    **fields: Any,
+) -> Milestone:
+    """Change a milestone only if nobody changed it since `expected_version`; otherwise a 409 conflict."""
+    unknown = set(fields) - set(MILESTONE_FIELDS)
+    if unknown:
+        raise ServiceError(f"Unknown milestone fields: {', '.join(sorted(unknown))}.")
+    project = milestone.project
+    if "title" in fields:
+        fields["title"] = _text(fields["title"], "title", required=True)
+    if "status" in fields:
+        _choice(fields["status"], MilestoneStatus, "status")
+    if fields.get("owner") is not None:
+        _require_project_member(project, fields["owner"], "owner")
+    if depends_on is not None:
+        _check_dependencies(milestone, project, depends_on)
+    # The version check and the write are one statement, so two concurrent edits cannot both pass it.
+    updated = Milestone.objects.filter(pk=milestone.pk, version=expected_version).update(
+        **fields, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        current = Milestone.objects.filter(pk=milestone.pk).values_list("version", flat=True).first()
+        raise Conflict(
+            f"The milestone was changed by someone else (now version {current}, you edited version "
+            f"{expected_version}). Reload it and apply your change again.",
+            field="version",
+        )
+    if depends_on is not None:
+        milestone.depends_on.set(list(depends_on))
+    milestone.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="milestone.update",
+        target=milestone,
+        changed=sorted(fields),
+        version=milestone.version,
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_raci_set(
+    *, actor: User, milestone: Milestone, assignments: Sequence[tuple[User, str]]
+) -> list[Responsibility]:
+    """Replace a milestone's RACI row: each person one letter, exactly one of them accountable."""
+    letters = [_choice(letter, RaciLetter, "letter") for _, letter in assignments]
+    users = [user for user, _ in assignments]
+    if len({user.pk for user in users}) != len(users):
+        raise ServiceError("Each person takes one letter per milestone.", field="assignments")
+    if letters.count(RaciLetter.ACCOUNTABLE) != 1:
+        raise ServiceError("Exactly one person is accountable (A) for a milestone.", field="assignments")
+    for user in users:
+        _require_project_member(milestone.project, user, "assignments")
+    milestone.responsibilities.all().delete()
+    rows = Responsibility.objects.bulk_create(
+        [Responsibility(milestone=milestone, user=user, letter=letter) for user, letter in assignments]
+    )
+    audit_record(
+        actor=actor,
+        action="milestone.raci_set",
+        target=milestone,
+        raci={user.email: letter for user, letter in assignments},
+    )
+    return rows
+
+
+# Check-ins
+
+
+@dataclass(frozen=True)
+class ActionItemSpec:
+    description: str
+    owner: User
+    due_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class GoalReviewSpec:
+    goal: Goal
+    on_track: bool
+    comment: str = ""
+
+
+@transaction.atomic
+def checkin_create(*, actor: User, project: Project, scheduled_at: dt.datetime, agenda: str = "") -> CheckIn:
+    checkin = CheckIn.objects.create(
+        project=project, scheduled_at=scheduled_at, agenda=agenda.strip(), created_by=actor
+    )
+    audit_record(actor=actor, action="checkin.create", target=checkin)
+    return checkin
+
+
+@transaction.atomic
+def checkin_record(
+    *,
+    actor: User,
+    checkin: CheckIn,
+    notes: str = "",
+    decisions: str = "",
+    action_items: Sequence[ActionItemSpec] = (),
+    goal_reviews: Sequence[GoalReviewSpec] = (),
+) -> CheckIn:
+    """Record what a check-in said and decided; its action items go to their owners' task lists."""
+    project = checkin.project
+    for spec in action_items:
+        _require_project_member(project, spec.owner, "action_items")
+    if any(review.goal.project_id != project.pk for review in goal_reviews):
+        raise ServiceError("Only this project's goals are reviewed at its check-ins.", field="goal_reviews")
+    checkin.notes = notes.strip()
+    checkin.decisions = decisions.strip()
+    checkin.save(update_fields=["notes", "decisions", "updated_at"])
+    items = ActionItem.objects.bulk_create(
+        [
+            ActionItem(
+                checkin=checkin,
+                description=_text(spec.description, "action item", required=True),
+                owner=spec.owner,
+                due_date=spec.due_date,
+            )
+            for spec in action_items
+        ]
+    )
+    for review in goal_reviews:
+        GoalReview.objects.update_or_create(
+            checkin=checkin,
+            goal=review.goal,
+            defaults={"on_track": review.on_track, "comment": review.comment.strip()},
+        )
+    for item in items:
+        due = f", due {item.due_date:%Y-%m-%d}" if item.due_date else ""
+        notify(recipients=[item.owner], verb=f"New action for “{project.title}”: {item.description}{due}")
+    audit_record(actor=actor, action="checkin.record", target=checkin, action_items=len(items))
+    return checkin
+
+
+@transaction.atomic
+def action_item_set_done(*, actor: User, item: ActionItem, done: bool) -> ActionItem:
+    item.done = done
+    item.done_at = timezone.now() if done else None
+    item.save(update_fields=["done", "done_at", "updated_at"])
+    return item
+
+
+# Documents
+
+
+def _version_store(*, actor: User, document: Document, upload: File[Any], number: int) -> DocumentVersion:
+    size = upload.size or 0
+    if size > MAX_UPLOAD_BYTES:
+        raise ServiceError(f"Documents are at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB.", field="file")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    filename = (upload.name or "document").rsplit("/", 1)[-1][:255]
+    version = DocumentVersion(
+        document=document,
+        number=number,
+        filename=filename,
+        content_type=str(getattr(upload, "content_type", "") or "")[:120],
+        sha256=digest.hexdigest(),
+        size=size,
+        uploaded_by=actor,
+    )
+    version.file.save(filename, upload, save=False)
+    version.save()
+    return version
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    actor: User,
+    project: Project,
+    title: str,
+    upload: File[Any],
+    confidentiality: str = Confidentiality.INTERNAL,
+) -> Document:
+    document = Document.objects.create(
+        project=project,
+        title=_text(title, "title", required=True),
+        confidentiality=_choice(confidentiality, Confidentiality, "confidentiality"),
+        created_by=actor,
+    )
+    version = _version_store(actor=actor, document=document, upload=upload, number=1)
+    audit_record(actor=actor, action="document.upload", target=document, sha256=version.sha256)
+    return document
+
+
+@transaction.atomic
+def document_version_add(*, actor: User, document: Document, upload: File[Any]) -> DocumentVersion:
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    latest = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = _version_store(actor=actor, document=locked, upload=upload, number=latest + 1)
+    audit_record(actor=actor, action="document.version_add", target=document, number=version.number)
+    return version
+
+
+@transaction.atomic
+def document_download(*, actor: User, document: Document, number: int | None = None) -> DocumentVersion:
+    """The version to send (the latest unless one is named), with the download recorded."""
+    versions = document.versions.all()
+    version = versions.filter(number=number).first() if number is not None else versions.first()
+    if version is None:
+        raise ServiceError(f"The document has no version {number}.", field="version")
+    audit_record(
+        actor=actor,
+        action="document.download",
+        target=document,
+        version=version.number,
+        sha256=version.sha256,
+        confidentiality=document.confidentiality,
+    )
+    return version
+
+
+# Agreements
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    viewer: Viewer,
+    actor: User,
+    title: str,
+    kind: str,
+    parties: Sequence[Organisation],
+    project: Project | None = None,
+    effective_date: dt.date | None = None,
+    expiry_date: dt.date | None = None,
+    documents: Sequence[Document] = (),
+) -> Agreement:
+    if len({party.pk for party in parties}) < 2:
+        raise ServiceError("An agreement has at least two parties.", field="parties")
+    if not any(can_manage_organisation(viewer, party.pk) for party in parties):
+        raise PermissionDenied("Only an alliance manager of one of the parties drafts an agreement.")
+    if effective_date and expiry_date and expiry_date < effective_date:
+        raise ServiceError("An agreement expires after it takes effect.", field="expiry_date")
+    if project is not None and project.organisation_id not in {party.pk for party in parties}:
+        raise ServiceError("The project's organisation is a party to its agreements.", field="project")
+    if any(document.project_id != getattr(project, "pk", None) for document in documents):
+        raise ServiceError("Linked documents belong to the agreement's project.", field="documents")
+    agreement = Agreement.objects.create(
+        title=_text(title, "title", required=True),
+        kind=_choice(kind, AgreementKind, "kind"),
+        project=project,
+        effective_date=effective_date,
+        expiry_date=expiry_date,
+    )
+    agreement.parties.set(list(parties))
+    agreement.documents.set(list(documents))
+    audit_record(
+        actor=actor,
+        action="agreement.create",
+        target=agreement,
+        kind=kind,
+        parties=sorted(party.slug for party in parties),
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_transition(
+    *,
+    actor: User,
+    agreement: Agreement,
+    to_status: str,
+    effective_date: dt.date | None = None,
+    expiry_date: dt.date | None = None,
+) -> Agreement:
+    """Move an agreement along draft → in negotiation → executed → expired or terminated."""
+    to_status = _choice(to_status, AgreementStatus, "status")
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    from_status = locked.status
+    if to_status not in AGREEMENT_TRANSITIONS[from_status]:
+        raise Conflict(
+            f"An agreement cannot go from {locked.get_status_display().lower()} to "
+            f"{AgreementStatus(to_status).label.lower()}.",
+            field="status",
+        )
+    if effective_date is not None:
+        locked.effective_date = effective_date
+    if expiry_date is not None:
+        locked.expiry_date = expiry_date
+    if to_status == AgreementStatus.EXECUTED:
+        if locked.effective_date is None:
+            raise ServiceError("An executed agreement needs an effective date.", field="effective_date")
+        locked.executed_at = timezone.now()
+    if locked.effective_date and locked.expiry_date and locked.expiry_date < locked.effective_date:
+        raise ServiceError("An agreement expires after it takes effect.", field="expiry_date")
+    locked.status = to_status
+    locked.save()
+    audit_record(
+        actor=actor,
+        action="agreement.transition",
+        target=locked,
+        from_status=from_status,
+        to=to_status,
+        effective_date=locked.effective_date.isoformat() if locked.effective_date else None,
+        expiry_date=locked.expiry_date.isoformat() if locked.expiry_date else None,
+    )
+    return locked
+
+
+def _party_managers(agreement: Agreement) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__organisation__in=agreement.parties.all(),
+            memberships__role=Role.ALLIANCE_MANAGER,
+            is_active=True,
+        ).distinct()
+    )
+
+
+@transaction.atomic
+def agreement_reminders_send(*, within_days: int, today: dt.date | None = None) -> int:
+    """Tell the parties' alliance managers, once per expiry date, of agreements about to expire."""
+    reminded = 0
+    for agreement in selectors.agreements_expiring(within_days=within_days, today=today):
+        if agreement.reminded_for_expiry == agreement.expiry_date:
+            continue
+        assert agreement.expiry_date is not None  # noqa: S101 - the selector only returns dated agreements
+        notify(
+            recipients=_party_managers(agreement),
+            verb=f"The agreement “{agreement.title}” expires on {agreement.expiry_date:%Y-%m-%d}.",
+        )
+        agreement.reminded_for_expiry = agreement.expiry_date
+        agreement.save(update_fields=["reminded_for_expiry", "updated_at"])
+        audit_record(actor=None, action="agreement.expiry_reminder", target=agreement)
+        reminded += 1
+    return reminded

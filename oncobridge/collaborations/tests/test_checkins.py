@@ -1,0 +1,112 @@
+"""Check-ins: notes and decisions, action items that land in their owners' task lists, goal reviews."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import mail
+
+from oncobridge.collaborations.models import GoalReview
+from oncobridge.collaborations.services import goal_create
+from oncobridge.collaborations.tests.conftest import Joint, call
+from oncobridge.conftest import Alliance
+from oncobridge.matching.models import Notification
+
+
+def record(alliance: Alliance, joint: Joint) -> dict[str, object]:
+    checkin = call(
+        alliance.ivan,
+        "post",
+        f"/joint-projects/{joint.project.pk}/checkins",
+        {"scheduled_at": "2030-03-04T10:00:00+01:00", "agenda": "Screen results"},
+    ).json()
+    goal = goal_create(actor=alliance.ivan, project=joint.project, title="Validate the target")
+    response = call(
+        alliance.ivan,
+        "put",
+        f"/joint-projects/{joint.project.pk}/checkins/{checkin['id']}/record",
+        {
+            "notes": "Eight lines responded.",
+            "decisions": "Go to the PDX study.",
+            "action_items": [
+                {
+                    "description": "Ship compound batch 2",
+                    "owner_id": alliance.paula.pk,
+                    "due_date": "2030-03-20",
+                },
+                {"description": "Book the PDX facility", "owner_id": alliance.ivan.pk},
+            ],
+            "goal_reviews": [{"goal_id": goal.pk, "on_track": True, "comment": "Ahead of plan"}],
+        },
+    )
+    assert response.status_code == 200, response.content
+    return dict(response.json())
+
+
+def test_action_items_appear_in_their_owners_task_list(alliance: Alliance, joint: Joint) -> None:
+    record(alliance, joint)
+
+    tasks = call(alliance.paula, "get", "/me/tasks").json()["items"]
+
+    assert [(t["description"], t["due_date"], t["project_id"]) for t in tasks] == [
+        ("Ship compound batch 2", "2030-03-20", joint.project.pk)
+    ]
+
+
+def test_the_owner_of_an_action_item_is_told_in_the_app_and_by_email(
+    alliance: Alliance, joint: Joint, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        record(alliance, joint)
+
+    assert Notification.objects.filter(
+        recipient=alliance.paula, verb__contains="Ship compound batch 2"
+    ).exists()
+    assert any(alliance.paula.email in message.to for message in mail.outbox)
+
+
+def test_a_done_action_item_leaves_the_task_list(alliance: Alliance, joint: Joint) -> None:
+    record(alliance, joint)
+    item = call(alliance.paula, "get", "/me/tasks").json()["items"][0]
+
+    response = call(alliance.paula, "patch", f"/action-items/{item['id']}", {"done": True})
+
+    assert response.status_code == 200
+    assert call(alliance.paula, "get", "/me/tasks").json()["items"] == []
+
+
+def test_someone_elses_action_item_cannot_be_ticked_off_by_a_plain_member(
+    alliance: Alliance, joint: Joint
+) -> None:
+    record(alliance, joint)
+    item = call(alliance.paula, "get", "/me/tasks").json()["items"][0]
+
+    assert call(alliance.gary, "patch", f"/action-items/{item['id']}", {"done": True}).status_code == 403
+    assert call(alliance.oscar, "patch", f"/action-items/{item['id']}", {"done": True}).status_code == 404
+
+
+def test_the_check_in_records_whether_each_goal_is_on_track(alliance: Alliance, joint: Joint) -> None:
+    checkin = record(alliance, joint)
+
+    assert checkin["decisions"] == "Go to the PDX study."
+    assert [(r.goal.title, r.on_track, r.comment) for r in GoalReview.objects.all()] == [
+        ("Validate the target", True, "Ahead of plan")
+    ]
+
+
+def test_an_action_item_for_someone_outside_the_project_is_refused(alliance: Alliance, joint: Joint) -> None:
+    checkin = call(
+        alliance.ivan,
+        "post",
+        f"/joint-projects/{joint.project.pk}/checkins",
+        {"scheduled_at": "2030-03-04T10:00:00Z"},
+    ).json()
+
+    response = call(
+        alliance.ivan,
+        "put",
+        f"/joint-projects/{joint.project.pk}/checkins/{checkin['id']}/record",
+        {"action_items": [{"description": "Snoop", "owner_id": alliance.oscar.pk}]},
+    )
+
+    assert response.status_code == 400
