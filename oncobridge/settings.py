@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "oncobridge.matching",
+    "oncobridge.datasharing",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Shared clinical and genomic data: immutable Parquet versions, one folder per dataset.
+DATASETS_ROOT = Path(env_str("ONCOBRIDGE_DATASETS_ROOT", str(VAR_DIR / "datasets")))
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -1,0 +1,144 @@
+"""Shared clinical and genomic datasets, their immutable versions, access requests and grants."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from oncobridge.core.models import TimeStampedModel
+from oncobridge.core.visibility import Visibility
+
+
+class Table(models.TextChoices):
+    """The harmonised tables a version may hold (schemas: formats/tables.py)."""
+
+    PATIENTS = "patients", "Patients"
+    SAMPLES = "samples", "Samples"
+    MUTATIONS = "mutations", "Mutations"
+    CLINICAL_ATTRIBUTES = "clinical_attributes", "Clinical attributes"
+    OUTCOMES = "outcomes", "Outcomes"
+    TREATMENTS = "treatments", "Treatments"
+
+
+class Dataset(TimeStampedModel):
+    """A shared dataset's description and data-use terms; its data lives in `current_version`."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="datasets"
+    )
+    # Who may see that the dataset exists (its description, terms, size); row-level data needs a grant.
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.NETWORK)
+    cancer_types = models.JSONField(default=list, blank=True, help_text="OncoTree codes")
+    data_types = models.JSONField(default=list, blank=True, help_text="Tables present, e.g. mutations")
+    assay = models.CharField(max_length=200, blank=True, help_text="Sequencing panel or assay")
+    duo_codes = models.JSONField(default=list, blank=True, help_text="GA4GH DUO shorthands, e.g. GRU, NCU")
+    duo_modifiers = models.JSONField(
+        default=dict, blank=True, help_text='Modifier values, e.g. {"DS": "BRCA", "TS": "2027-12-31"}'
+    )
+    current_version = models.ForeignKey(
+        "DatasetVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DatasetVersion(models.Model):
+    """One import's result: Parquet files under DATASETS_ROOT/<storage_path>; never changed afterwards."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sources = models.JSONField(default=list, help_text="[{kind, file, sha256, bytes}] of this import")
+    row_counts = models.JSONField(default=dict, help_text="table -> rows, carried-forward tables included")
+    deidentification = models.JSONField(default=dict)
+    warnings = models.JSONField(default=list)
+    storage_path = models.CharField(max_length=255, help_text="Relative to DATASETS_ROOT")
+
+    class Meta:
+        ordering = ["dataset", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "number"], name="dataset_version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset.slug} v{self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("Dataset versions are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Dataset versions are immutable.")
+
+
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class AccessRequest(TimeStampedModel):
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_access_requests"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="data_access_requests"
+    )
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="access_requests")
+    purpose = models.TextField()
+    commercial = models.BooleanField(help_text="Intended use is commercial")
+    project = models.CharField(max_length=255, blank=True)
+    team = models.JSONField(default=list, blank=True, help_text="Names or e-mails of the team")
+    status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED)
+    duo_check = models.JSONField(default=dict, help_text="{compatible, reasons, conditions}")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.requester} -> {self.dataset.slug} ({self.status})"
+
+
+class Grant(models.Model):
+    """Row-level access to a dataset for one person, until it expires or is revoked."""
+
+    request = models.OneToOneField(AccessRequest, on_delete=models.PROTECT, related_name="grant")
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_grants"
+    )
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="grants")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("created_at")),
+                name="grant_revoked_after_created",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grantee} on {self.dataset.slug} until {self.expires_at:%Y-%m-%d}"

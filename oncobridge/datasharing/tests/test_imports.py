@@ -1,0 +1,264 @@
+"""Imports: real files become immutable Parquet versions; malformed ones are refused and change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from oncobridge.accounts.access import viewer_for
+from oncobridge.conftest import Alliance
+from oncobridge.core.errors import PermissionDenied
+from oncobridge.core.models import AuditEvent
+from oncobridge.datasharing import storage
+from oncobridge.datasharing.models import Dataset, DatasetVersion
+from oncobridge.datasharing.services import ImportRefused, dataset_import, import_source
+from oncobridge.datasharing.tests.conftest import FIXTURES, MALFORMED, Import, MakeDataset
+
+pytestmark = pytest.mark.django_db
+
+
+def table(version: DatasetVersion, name: str) -> list[dict[str, object]]:
+    return storage.read_table(version.storage_path, name).to_pylist()  # type: ignore[no-any-return]
+
+
+def visible_entries(root: Path, slug: str) -> list[str]:
+    return sorted(entry.name for entry in (root / slug).iterdir() if entry.name != ".lock")
+
+
+def test_the_apl_maf_becomes_version_one_with_its_mutations_and_warnings(
+    shared_data: Path, make_dataset: MakeDataset, import_as_dana: Import, datasets_root: Path
+) -> None:
+    dataset = make_dataset(slug="apl")
+
+    version = import_as_dana(dataset, maf=shared_data / "genomics" / "APL_primary.maf.gz")
+
+    dataset.refresh_from_db()
+    assert dataset.current_version == version
+    assert version.number == 1
+    assert version.row_counts == {"mutations": 269}
+    assert dataset.data_types == ["mutations"]
+    assert version.sources[0]["file"] == "APL_primary.maf.gz"
+    assert len(version.sources[0]["sha256"]) == 64
+    assert any("'BAI2' is not a known gene symbol" in warning for warning in version.warnings)
+    assert visible_entries(datasets_root, "apl") == ["v1"]
+    assert pq.read_metadata(datasets_root / "apl" / "v1" / "mutations.parquet").num_rows == 269
+
+
+def test_a_cbioportal_mutation_file_imports_with_its_genes_resolved(
+    shared_data: Path, make_dataset: MakeDataset, import_as_dana: Import
+) -> None:
+    dataset = make_dataset(slug="bcc-unige")
+    path = (
+        shared_data
+        / "genomics"
+        / "public_bcc_unige_2016_archived_files_filtered_samples_data_mutations_mskcc.txt"
+    )
+
+    version = import_as_dana(dataset, maf=path)
+
+    rows = table(version, "mutations")
+    assert version.row_counts["mutations"] == len(rows) > 0
+    assert sum(row["gene"] is not None for row in rows) > len(rows) // 2
+    assert any(str(row["hgvsp_short"] or "").startswith("p.") for row in rows)
+
+
+def test_a_cbioportal_file_of_non_chromosomal_genes_imports_them_as_unknown_genes(
+    shared_data: Path, make_dataset: MakeDataset, import_as_dana: Import
+) -> None:
+    path = shared_data / "genomics" / "public_brca_tcga_pub_non_chrm_genes_data_mutations.txt"
+
+    version = import_as_dana(make_dataset(slug="brca-tcga"), maf=path)
+
+    rows = table(version, "mutations")
+    assert len(rows) == version.row_counts["mutations"] == 41
+    assert {row["gene"] for row in rows} == {None}
+    assert any("ENSG" in warning for warning in version.warnings)
+
+
+def test_a_fhir_bundle_imports_its_patient_with_an_age_instead_of_a_birth_date(
+    shared_data: Path, make_dataset: MakeDataset, import_as_dana: Import
+) -> None:
+    dataset = make_dataset(slug="trial-matching")
+
+    version = import_as_dana(dataset, fhir=shared_data / "fhir" / "TrialMatching_Patient01.json")
+
+    [patient] = table(version, "patients")
+    assert "birth_date" not in patient
+    assert patient["age_years"] is not None
+    assert version.deidentification["birth_dates_to_age"] == 1
+    assert all(isinstance(row["start_day"], int | None) for row in table(version, "treatments"))
+    assert version.row_counts["mutations"] > 0
+
+
+def test_cbioportal_clinical_files_import_with_ages_over_89_capped(
+    clinical_dataset: Dataset,
+) -> None:
+    version = clinical_dataset.current_version
+    assert version is not None
+
+    ages = {row["patient_id"]: row["age_years"] for row in table(version, "patients")}
+    assert ages["OB-P003"] == 90
+    assert version.row_counts["samples"] == 5
+    assert version.deidentification["ages_capped"]["patients.age_years"] == 1
+
+
+def test_a_clinical_tsv_imports_through_its_yaml_mapping(
+    make_dataset: MakeDataset, import_as_dana: Import, tmp_path: Path
+) -> None:
+    data = tmp_path / "gbsg2.tsv"
+    data.write_text("pid\ttime\tcens\tage\nA1\t1814\t1\t70\nA2\t2018\t0\t95\n")
+    dataset = make_dataset(slug="gbsg2")
+
+    version = import_as_dana(dataset, clinical=data, mapping=FIXTURES / "gbsg2_mapping.yaml")
+
+    outcomes = {row["patient_id"]: row for row in table(version, "outcomes")}
+    assert outcomes["A1"]["event"] is True
+    assert outcomes["A2"]["event"] is False
+    ages = {row["entity_id"]: row["value"] for row in table(version, "clinical_attributes")}
+    assert ages == {"A1": "70", "A2": "90"}
+    assert [source["kind"] for source in version.sources] == ["clinical", "mapping"]
+
+
+def test_importing_a_maf_keeps_the_clinical_tables_of_the_previous_version(
+    clinical_dataset: Dataset, import_as_dana: Import
+) -> None:
+    first = clinical_dataset.current_version
+    assert first is not None
+
+    second = import_as_dana(clinical_dataset, maf=FIXTURES / "cohort_mutations.maf")
+
+    assert second.number == 2
+    assert second.row_counts == {**first.row_counts, "mutations": 6}
+    assert table(second, "patients") == table(first, "patients")
+    assert table(second, "samples") == table(first, "samples")
+    assert "mutations" not in first.row_counts  # version 1 is as it was
+
+
+def test_a_sample_file_alone_replaces_sample_attributes_and_keeps_patient_ones(
+    clinical_dataset: Dataset, import_as_dana: Import
+) -> None:
+    second = import_as_dana(clinical_dataset, cbioportal_clinical=[FIXTURES / "data_clinical_sample.txt"])
+
+    kinds = {row["entity_type"] for row in table(second, "clinical_attributes")}
+    assert kinds == {"patient", "sample"}
+    assert (
+        second.row_counts["clinical_attributes"]
+        == clinical_dataset.current_version.row_counts[  # type: ignore[union-attr]
+            "clinical_attributes"
+        ]
+    )
+
+
+def test_a_maf_naming_a_sample_missing_from_the_clinical_data_is_refused(
+    clinical_dataset: Dataset, import_as_dana: Import
+) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_as_dana(clinical_dataset, maf=MALFORMED / "unknown_sample.maf")
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "unknown_sample.maf:3: Tumor_Sample_Barcode: "
+        "'OB-P009-T1' is not a sample in the dataset's clinical data"
+    ]
+
+
+MALFORMED_INPUTS = [
+    ({"maf": MALFORMED / "missing_columns.maf"}, "missing_columns.maf:1: missing required columns"),
+    ({"maf": MALFORMED / "broken_line.maf"}, "broken_line.maf:3: expected 9 tab-separated fields"),
+    ({"maf": MALFORMED / "bad_position.maf"}, "bad_position.maf:3: Start_Position: '75784O6'"),
+    ({"maf": MALFORMED / "bad_codes.maf"}, "bad_codes.maf:"),
+    ({"maf": MALFORMED / "shifted_gene.maf"}, "shifted_gene.maf:3: Hugo_Symbol: '25398284'"),
+    ({"maf": MALFORMED / "truncated.maf.gz"}, "truncated.maf.gz"),
+    ({"vcf": MALFORMED / "bad_records.vcf"}, "bad_records.vcf:6: POS: 'abc'"),
+    ({"vcf": MALFORMED / "no_fileformat.vcf"}, "no_fileformat.vcf:1: fileformat"),
+    ({"fhir": MALFORMED / "bad_bundle.json"}, "bad_bundle.json"),
+    ({"fhir": MALFORMED / "truncated_bundle.json"}, "truncated_bundle.json"),
+    (
+        {"cbioportal_clinical": [MALFORMED / "clinical_patient_no_meta.txt"]},
+        "clinical_patient_no_meta.txt:1: expected 4 '#' header lines",
+    ),
+    (
+        {"cbioportal_clinical": [MALFORMED / "clinical_patient_bad_values.txt"]},
+        "clinical_patient_bad_values.txt:",
+    ),
+    (
+        {"clinical": MALFORMED / "clinical_bad_time.tsv", "mapping": FIXTURES / "gbsg2_mapping.yaml"},
+        "clinical_bad_time.tsv:3: time: '2O18' is not a number",
+    ),
+    (
+        {"clinical": MALFORMED / "clinical_bad_time.tsv", "mapping": MALFORMED / "mapping_bad_unit.yaml"},
+        "mapping_bad_unit.yaml",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "first_problem"), MALFORMED_INPUTS, ids=lambda value: str(value)[-40:])
+def test_a_malformed_file_is_refused_with_its_problems_and_the_current_version_untouched(
+    clinical_dataset: Dataset,
+    import_as_dana: Import,
+    datasets_root: Path,
+    files: dict[str, object],
+    first_problem: str,
+) -> None:
+    before = clinical_dataset.current_version
+
+    with pytest.raises(ImportRefused) as refused:
+        import_as_dana(clinical_dataset, **files)
+
+    problems = [str(problem) for problem in refused.value.problems]
+    assert any(problem.startswith(first_problem) for problem in problems), problems
+    assert all(":" in problem for problem in problems)
+    clinical_dataset.refresh_from_db()
+    assert clinical_dataset.current_version == before
+    assert clinical_dataset.versions.count() == 1
+    assert visible_entries(datasets_root, clinical_dataset.slug) == ["v1"]
+    assert AuditEvent.objects.filter(action="dataset.import_refused").count() == 1
+
+
+def test_every_problem_of_a_file_is_reported_not_only_the_first(
+    make_dataset: MakeDataset, import_as_dana: Import
+) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_as_dana(make_dataset(), vcf=MALFORMED / "bad_records.vcf")
+
+    assert len(refused.value.problems) >= 3
+    assert refused.value.message.startswith("Nothing was imported: ")
+
+
+def test_a_version_can_be_neither_changed_nor_deleted(clinical_dataset: Dataset) -> None:
+    version = clinical_dataset.current_version
+    assert version is not None
+
+    with pytest.raises(ValueError, match="immutable"):
+        version.save()
+    with pytest.raises(ValueError, match="immutable"):
+        version.delete()
+    assert not (storage.table_path(version.storage_path, "patients").stat().st_mode & 0o222)
+
+
+def test_an_investigator_cannot_import_into_the_centres_dataset(
+    alliance: Alliance, make_dataset: MakeDataset
+) -> None:
+    with pytest.raises(PermissionDenied):
+        dataset_import(
+            viewer=viewer_for(alliance.ivan),
+            actor=alliance.ivan,
+            dataset=make_dataset(),
+            source=import_source(maf=FIXTURES / "cohort_mutations.maf"),
+        )
+
+
+def test_the_next_import_removes_what_a_crashed_import_left_behind(
+    clinical_dataset: Dataset, import_as_dana: Import, datasets_root: Path
+) -> None:
+    debris = datasets_root / clinical_dataset.slug
+    (debris / ".staging-deadbeef").mkdir()
+    (debris / ".staging-deadbeef" / "mutations.parquet").write_bytes(b"partial")
+    (debris / "v2").mkdir()  # renamed, but the crash came before the database recorded it
+
+    version = import_as_dana(clinical_dataset, maf=FIXTURES / "cohort_mutations.maf")
+
+    assert version.number == 2
+    assert visible_entries(datasets_root, clinical_dataset.slug) == ["v1", "v2"]
+    assert pq.read_metadata(debris / "v2" / "mutations.parquet").num_rows == 6
