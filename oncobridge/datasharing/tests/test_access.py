@@ -51,7 +51,7 @@ def submit(
 
 @pytest.fixture
 def cohort(clinical_dataset: Dataset, import_as_dana: Import) -> Dataset:
-    import_as_dana(clinical_dataset, maf=FIXTURES / "cohort_mutations.maf")
+    import_as_dana(clinical_dataset, maf=FIXTURES / "cohort_mutations.maf.txt")
     clinical_dataset.refresh_from_db()
     return clinical_dataset
 

@@ -32,7 +32,9 @@ def test_create_import_and_list_in_the_documented_forms(alliance: Alliance) -> N
         "dataset", "create", "cohort", "--title", "Cohort", "--owner", "st-olaf", "--duo", "GRU,NCU"
     )
     run("dataset", "import", "cohort", "--cbioportal-clinical", str(FIXTURES / "data_clinical_patient.txt"))
-    imported, progress = run("dataset", "import", "cohort", "--maf", str(FIXTURES / "cohort_mutations.maf"))
+    imported, progress = run(
+        "dataset", "import", "cohort", "--maf", str(FIXTURES / "cohort_mutations.maf.txt")
+    )
     listed, _ = run("dataset", "list", "--json")
 
     assert created == "Created dataset cohort (GRU, NCU).\n"
@@ -137,7 +139,7 @@ def test_an_import_killed_halfway_leaves_the_previous_version_intact(tmp_path: P
         ).returncode
         == 0
     )
-    first = oncobridge("dataset", "import", "crash", "--maf", str(FIXTURES / "cohort_mutations.maf"))
+    first = oncobridge("dataset", "import", "crash", "--maf", str(FIXTURES / "cohort_mutations.maf.txt"))
     assert first.returncode == 0, first.stderr
     before = (root / "v1" / "mutations.parquet").read_bytes()
     maf = big_maf(tmp_path / "big.maf", 600_000)
@@ -176,11 +178,11 @@ def test_an_import_killed_halfway_leaves_the_previous_version_intact(tmp_path: P
     assert [entry.name[: len(".staging-")] for entry in root.glob(".staging-*")] == [".staging-"]
     assert (root / "v1" / "mutations.parquet").read_bytes() == before
 
-    again = oncobridge("dataset", "import", "crash", "--maf", str(FIXTURES / "cohort_mutations.maf"))
+    again = oncobridge("dataset", "import", "crash", "--maf", str(FIXTURES / "cohort_mutations.maf.txt"))
 
     assert again.returncode == 0, again.stderr
     assert not list(root.glob(".staging-*"))
     assert sorted(entry.name for entry in root.iterdir() if not entry.name.startswith(".")) == ["v1", "v2"]
-    refused = oncobridge("dataset", "import", "crash", "--maf", str(MALFORMED / "bad_position.maf"))
+    refused = oncobridge("dataset", "import", "crash", "--maf", str(MALFORMED / "bad_position.maf.txt"))
     assert refused.returncode == 1
-    assert "bad_position.maf:3: Start_Position: '75784O6' is not an integer position" in refused.stderr
+    assert "bad_position.maf.txt:3: Start_Position: '75784O6' is not an integer position" in refused.stderr

@@ -127,7 +127,7 @@ def test_importing_a_maf_keeps_the_clinical_tables_of_the_previous_version(
     first = clinical_dataset.current_version
     assert first is not None
 
-    second = import_as_dana(clinical_dataset, maf=FIXTURES / "cohort_mutations.maf")
+    second = import_as_dana(clinical_dataset, maf=FIXTURES / "cohort_mutations.maf.txt")
 
     assert second.number == 2
     assert second.row_counts == {**first.row_counts, "mutations": 6}
@@ -155,21 +155,21 @@ def test_a_maf_naming_a_sample_missing_from_the_clinical_data_is_refused(
     clinical_dataset: Dataset, import_as_dana: Import
 ) -> None:
     with pytest.raises(ImportRefused) as refused:
-        import_as_dana(clinical_dataset, maf=MALFORMED / "unknown_sample.maf")
+        import_as_dana(clinical_dataset, maf=MALFORMED / "unknown_sample.maf.txt")
 
     assert [str(problem) for problem in refused.value.problems] == [
-        "unknown_sample.maf:3: Tumor_Sample_Barcode: "
+        "unknown_sample.maf.txt:3: Tumor_Sample_Barcode: "
         "'OB-P009-T1' is not a sample in the dataset's clinical data"
     ]
 
 
 MALFORMED_INPUTS = [
-    ({"maf": MALFORMED / "missing_columns.maf"}, "missing_columns.maf:1: missing required columns"),
-    ({"maf": MALFORMED / "broken_line.maf"}, "broken_line.maf:3: expected 9 tab-separated fields"),
-    ({"maf": MALFORMED / "bad_position.maf"}, "bad_position.maf:3: Start_Position: '75784O6'"),
-    ({"maf": MALFORMED / "bad_codes.maf"}, "bad_codes.maf:"),
-    ({"maf": MALFORMED / "shifted_gene.maf"}, "shifted_gene.maf:3: Hugo_Symbol: '25398284'"),
-    ({"maf": MALFORMED / "truncated.maf.gz"}, "truncated.maf.gz"),
+    ({"maf": MALFORMED / "missing_columns.maf.txt"}, "missing_columns.maf.txt:1: missing required columns"),
+    ({"maf": MALFORMED / "broken_line.maf.txt"}, "broken_line.maf.txt:3: expected 9 tab-separated fields"),
+    ({"maf": MALFORMED / "bad_position.maf.txt"}, "bad_position.maf.txt:3: Start_Position: '75784O6'"),
+    ({"maf": MALFORMED / "bad_codes.maf.txt"}, "bad_codes.maf.txt:"),
+    ({"maf": MALFORMED / "shifted_gene.maf.txt"}, "shifted_gene.maf.txt:3: Hugo_Symbol: '25398284'"),
+    ({"maf": MALFORMED / "truncated.maf.txt.gz"}, "truncated.maf.txt.gz"),
     ({"vcf": MALFORMED / "bad_records.vcf"}, "bad_records.vcf:6: POS: 'abc'"),
     ({"vcf": MALFORMED / "no_fileformat.vcf"}, "no_fileformat.vcf:1: fileformat"),
     ({"fhir": MALFORMED / "bad_bundle.json"}, "bad_bundle.json"),
@@ -245,7 +245,7 @@ def test_an_investigator_cannot_import_into_the_centres_dataset(
             viewer=viewer_for(alliance.ivan),
             actor=alliance.ivan,
             dataset=make_dataset(),
-            source=import_source(maf=FIXTURES / "cohort_mutations.maf"),
+            source=import_source(maf=FIXTURES / "cohort_mutations.maf.txt"),
         )
 
 
@@ -257,7 +257,7 @@ def test_the_next_import_removes_what_a_crashed_import_left_behind(
     (debris / ".staging-deadbeef" / "mutations.parquet").write_bytes(b"partial")
     (debris / "v2").mkdir()  # renamed, but the crash came before the database recorded it
 
-    version = import_as_dana(clinical_dataset, maf=FIXTURES / "cohort_mutations.maf")
+    version = import_as_dana(clinical_dataset, maf=FIXTURES / "cohort_mutations.maf.txt")
 
     assert version.number == 2
     assert visible_entries(datasets_root, clinical_dataset.slug) == ["v1", "v2"]

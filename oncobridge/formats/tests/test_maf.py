@@ -87,7 +87,7 @@ def test_it_reads_gdc_masked_mafs_shipped_by_pymaftools(
 
 
 def test_it_normalises_an_alias_to_the_hugo_symbol(genes: GeneVocabulary) -> None:
-    table = read_maf(FIXTURES / "cohort_mutations.maf", genes=genes).table
+    table = read_maf(FIXTURES / "cohort_mutations.maf.txt", genes=genes).table
     row = table.filter(pa.compute.equal(table["submitted_gene"], "HER2")).to_pylist()[0]
     assert row["gene"] == "ERBB2"
     assert row["hgvsp_short"] == "p.S310F"
@@ -95,7 +95,7 @@ def test_it_normalises_an_alias_to_the_hugo_symbol(genes: GeneVocabulary) -> Non
 
 def test_it_streams_a_gzipped_maf_in_batches(tmp_path: Path, genes: GeneVocabulary) -> None:
     gzipped = tmp_path / "cohort.maf.gz"
-    with (FIXTURES / "cohort_mutations.maf").open("rb") as source, gzip.open(gzipped, "wb") as target:
+    with (FIXTURES / "cohort_mutations.maf.txt").open("rb") as source, gzip.open(gzipped, "wb") as target:
         shutil.copyfileobj(source, target)
     reader = MafReader(gzipped, genes)
     batches = list(reader.batches())
@@ -105,7 +105,7 @@ def test_it_streams_a_gzipped_maf_in_batches(tmp_path: Path, genes: GeneVocabula
 
 def test_it_accepts_mutations_of_known_samples(genes: GeneVocabulary) -> None:
     known = frozenset({"OB-P001-T1", "OB-P002-T1", "OB-P002-M1", "OB-P003-T1", "OB-P004-T1"})
-    read = read_maf(FIXTURES / "cohort_mutations.maf", genes=genes, known_samples=known)
+    read = read_maf(FIXTURES / "cohort_mutations.maf.txt", genes=genes, known_samples=known)
     assert read.table.num_rows == 6
 
 

@@ -27,45 +27,48 @@ def refused(read: Callable[[], object]) -> list[str]:
 
 
 def test_a_maf_missing_required_columns_names_them(genes: GeneVocabulary) -> None:
-    problems = refused(lambda: read_maf(MALFORMED / "missing_columns.maf", genes=genes))
+    problems = refused(lambda: read_maf(MALFORMED / "missing_columns.maf.txt", genes=genes))
     assert problems == [
-        "missing_columns.maf:1: missing required columns: Start_Position, Variant_Classification"
+        "missing_columns.maf.txt:1: missing required columns: Start_Position, Variant_Classification"
     ]
 
 
 def test_a_maf_line_with_missing_fields_is_named(genes: GeneVocabulary) -> None:
-    problems = refused(lambda: read_maf(MALFORMED / "broken_line.maf", genes=genes))
-    assert problems == ["broken_line.maf:3: expected 9 tab-separated fields, found 4"]
+    problems = refused(lambda: read_maf(MALFORMED / "broken_line.maf.txt", genes=genes))
+    assert problems == ["broken_line.maf.txt:3: expected 9 tab-separated fields, found 4"]
 
 
 def test_a_non_integer_position_names_line_and_field(genes: GeneVocabulary) -> None:
-    problems = refused(lambda: read_maf(MALFORMED / "bad_position.maf", genes=genes))
-    assert problems == ["bad_position.maf:3: Start_Position: '75784O6' is not an integer position"]
+    problems = refused(lambda: read_maf(MALFORMED / "bad_position.maf.txt", genes=genes))
+    assert problems == ["bad_position.maf.txt:3: Start_Position: '75784O6' is not an integer position"]
 
 
 def test_an_unknown_gene_is_refused_when_genes_are_strict(genes: GeneVocabulary) -> None:
-    problems = refused(lambda: read_maf(MALFORMED / "unknown_gene.maf", genes=genes, unknown_genes="error"))
-    assert problems == ["unknown_gene.maf:3: Hugo_Symbol: 'FOO1' is not a known gene symbol"]
+    problems = refused(
+        lambda: read_maf(MALFORMED / "unknown_gene.maf.txt", genes=genes, unknown_genes="error")
+    )
+    assert problems == ["unknown_gene.maf.txt:3: Hugo_Symbol: 'FOO1' is not a known gene symbol"]
 
 
 def test_an_unknown_gene_is_a_warning_by_default(genes: GeneVocabulary) -> None:
-    read = read_maf(MALFORMED / "unknown_gene.maf", genes=genes)
+    read = read_maf(MALFORMED / "unknown_gene.maf.txt", genes=genes)
     assert [str(warning) for warning in read.warnings] == [
-        "unknown_gene.maf:3: Hugo_Symbol: 'FOO1' is not a known gene symbol (1 rows; kept with an empty gene)"
+        "unknown_gene.maf.txt:3: Hugo_Symbol: 'FOO1' is not a known gene symbol"
+        " (1 rows; kept with an empty gene)"
     ]
 
 
 def test_a_number_in_the_gene_column_is_always_refused(genes: GeneVocabulary) -> None:
-    problems = refused(lambda: read_maf(MALFORMED / "shifted_gene.maf", genes=genes))
-    assert problems == ["shifted_gene.maf:3: Hugo_Symbol: '25398284' cannot be a gene symbol"]
+    problems = refused(lambda: read_maf(MALFORMED / "shifted_gene.maf.txt", genes=genes))
+    assert problems == ["shifted_gene.maf.txt:3: Hugo_Symbol: '25398284' cannot be a gene symbol"]
 
 
 def test_bad_codes_are_each_named(genes: GeneVocabulary) -> None:
-    problems = refused(lambda: read_maf(MALFORMED / "bad_codes.maf", genes=genes))
+    problems = refused(lambda: read_maf(MALFORMED / "bad_codes.maf.txt", genes=genes))
     assert sorted(problems) == [
-        "bad_codes.maf:3: Chromosome: 'chr99' is not a chromosome",
-        "bad_codes.maf:3: Variant_Classification: 'Missense' is not a known Variant_Classification",
-        "bad_codes.maf:3: Variant_Type: 'SNV' is not a known Variant_Type",
+        "bad_codes.maf.txt:3: Chromosome: 'chr99' is not a chromosome",
+        "bad_codes.maf.txt:3: Variant_Classification: 'Missense' is not a known Variant_Classification",
+        "bad_codes.maf.txt:3: Variant_Type: 'SNV' is not a known Variant_Type",
     ]
 
 
@@ -74,17 +77,19 @@ def test_a_mutation_for_a_sample_missing_from_the_clinical_data_is_refused(genes
         patient_file=FIXTURES / "data_clinical_patient.txt", sample_file=FIXTURES / "data_clinical_sample.txt"
     )
     known = frozenset(clinical.sample_ids)
-    problems = refused(lambda: read_maf(MALFORMED / "unknown_sample.maf", genes=genes, known_samples=known))
+    problems = refused(
+        lambda: read_maf(MALFORMED / "unknown_sample.maf.txt", genes=genes, known_samples=known)
+    )
     assert problems == [
-        "unknown_sample.maf:3: Tumor_Sample_Barcode: "
+        "unknown_sample.maf.txt:3: Tumor_Sample_Barcode: "
         "'OB-P009-T1' is not a sample in the dataset's clinical data"
     ]
 
 
 def test_a_truncated_gzip_is_refused(genes: GeneVocabulary) -> None:
-    problems = refused(lambda: read_maf(MALFORMED / "truncated.maf.gz", genes=genes))
+    problems = refused(lambda: read_maf(MALFORMED / "truncated.maf.txt.gz", genes=genes))
     assert len(problems) == 1
-    assert problems[0].startswith("truncated.maf.gz: the file is truncated or corrupt after data row")
+    assert problems[0].startswith("truncated.maf.txt.gz: the file is truncated or corrupt after data row")
 
 
 def test_bad_clinical_values_statuses_and_duplicates_are_named() -> None:

@@ -23,13 +23,15 @@ def test_the_index_learns_of_a_saved_asset(
             actor=alliance.alice,
             organisation=alliance.centre,
             kind="pdx_model",
-            title="Pleural mesothelioma PDX collection",
-            cancer_types=["PLMESO"],
+            title="Pancreatic adenocarcinoma PDX collection",
+            cancer_types=["PAAD"],
             visibility=Visibility.NETWORK,
         )
 
     found = matches_find(
-        user=alliance.gary, viewer=viewer_for(alliance.gary), query=MatchQuery(text="mesothelioma xenografts")
+        user=alliance.gary,
+        viewer=viewer_for(alliance.gary),
+        query=MatchQuery(text="pancreatic adenocarcinoma xenografts"),
     )
     assert found.matches[0].key == f"asset:{asset.pk}"
     assert not IndexChange.objects.exists()
