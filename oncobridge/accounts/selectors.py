@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from oncobridge.accounts.models import Organisation, PersonalAccessToken, User
-from oncobridge.core.errors import NotFound
+from oncobridge.core.errors import NotFound, ServiceError
 
 
 def user_by_email(email: str) -> User:
@@ -33,3 +33,11 @@ def organisation_list(*, kind: str | None = None, query: str | None = None) -> Q
 
 def token_list(*, user: User) -> QuerySet[PersonalAccessToken]:
     return PersonalAccessToken.objects.filter(user=user).order_by("-created_at")
+
+
+def organisation_named(slug: str, field: str = "organisation") -> Organisation:
+    """The organisation a request names; an unknown slug is a bad request (400) that names the field."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise ServiceError(f"No organisation with slug '{slug}'.", field=field)
+    return organisation

@@ -13,8 +13,9 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 from ninja.security import APIKeyQuery, HttpBearer
 
-from oncobridge.accounts.access import viewer_for
-from oncobridge.accounts.models import Department, Organisation, User
+from oncobridge.accounts.access import api_caller, viewer_for
+from oncobridge.accounts.models import Department, User
+from oncobridge.accounts.selectors import organisation_named
 from oncobridge.accounts.services import token_authenticate
 from oncobridge.collaborations import access, calendars, selectors, services
 from oncobridge.collaborations.models import (
@@ -97,18 +98,6 @@ class CalendarBearerAuth(HttpBearer):
 CALENDAR_AUTH = [CalendarQueryTokenAuth(), CalendarBearerAuth()]
 
 
-def _user(request: HttpRequest) -> User:
-    """The authenticated caller: ninja runs no operation here without one."""
-    return request.auth  # type: ignore[attr-defined,no-any-return]
-
-
-def _organisation(slug: str, field: str = "organisation") -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise ServiceError(f"No organisation with slug '{slug}'.", field=field)
-    return organisation
-
-
 def _people(ids: list[int], field: str) -> list[User]:
     people = list(User.objects.filter(pk__in=ids, is_active=True))
     if len(people) != len(set(ids)):
@@ -133,18 +122,18 @@ def _milestones(project: Project, ids: list[int]) -> list[Milestone]:
 @router.get("/programmes", response=list[ProgrammeOut], summary="Research programmes")
 @paginate(OffsetPagination)
 def programmes(request: HttpRequest) -> QuerySet[Programme]:
-    return selectors.programme_list(viewer=viewer_for(_user(request)))
+    return selectors.programme_list(viewer=viewer_for(api_caller(request)))
 
 
 @router.get("/programmes/{programme_id}", response=ProgrammeOut, summary="One programme")
 def programme_detail(request: HttpRequest, programme_id: int) -> Programme:
-    return access.programme_for_user(_user(request), programme_id)
+    return access.programme_for_user(api_caller(request), programme_id)
 
 
 @router.post("/programmes", response={201: ProgrammeOut}, summary="Start a programme")
 def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Programme]:
-    user = _user(request)
-    organisation = _organisation(payload.organisation)
+    user = api_caller(request)
+    organisation = organisation_named(payload.organisation)
     departments = list(Department.objects.filter(pk__in=payload.lead_department_ids))
     if len(departments) != len(set(payload.lead_department_ids)):
         raise ServiceError("Some of these departments do not exist.", field="lead_department_ids")
@@ -157,7 +146,7 @@ def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Progr
         lead_departments=departments,
         investigators=_people(payload.investigator_ids, "investigator_ids"),
         partner_organisations=[
-            _organisation(slug, "partner_organisations") for slug in payload.partner_organisations
+            organisation_named(slug, "partner_organisations") for slug in payload.partner_organisations
         ],
         resources=[asset_for_user(user, pk) for pk in payload.resource_ids],
         business_contact=_person(payload.business_contact_id, "business_contact_id"),
@@ -171,21 +160,21 @@ def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Progr
 @router.get("/joint-projects", response=list[ProjectOut], summary="Joint projects")
 @paginate(OffsetPagination)
 def projects(request: HttpRequest) -> QuerySet[Project]:
-    return selectors.project_list(viewer=viewer_for(_user(request)))
+    return selectors.project_list(viewer=viewer_for(api_caller(request)))
 
 
 @router.get("/joint-projects/{project_id}", response=ProjectOut, summary="One joint project")
 def project_detail(request: HttpRequest, project_id: int) -> Project:
-    return access.project_for_user(_user(request), project_id)
+    return access.project_for_user(api_caller(request), project_id)
 
 
 @router.post("/joint-projects", response={201: ProjectOut}, summary="Start a joint project")
 def project_create(request: HttpRequest, payload: ProjectIn) -> Status[Project]:
-    user = _user(request)
+    user = api_caller(request)
     project = services.project_create(
         viewer=viewer_for(user),
         actor=user,
-        organisation=_organisation(payload.organisation),
+        organisation=organisation_named(payload.organisation),
         title=payload.title,
         summary=payload.summary,
         programme=(
@@ -206,12 +195,12 @@ def project_create(request: HttpRequest, payload: ProjectIn) -> Status[Project]:
 @router.get("/joint-projects/{project_id}/members", response=list[MemberOut], summary="Project members")
 @paginate(OffsetPagination)
 def members(request: HttpRequest, project_id: int) -> QuerySet[ProjectMember]:
-    return selectors.project_members(project=access.project_for_user(_user(request), project_id))
+    return selectors.project_members(project=access.project_for_user(api_caller(request), project_id))
 
 
 @router.put("/joint-projects/{project_id}/members", response=MemberOut, summary="Add or change a member")
 def member_set(request: HttpRequest, project_id: int, payload: MemberIn) -> ProjectMember:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, project_id, write=True)
     person = _person(payload.user_id, "user_id")
     assert person is not None  # noqa: S101 - _person returns a user for an id
@@ -219,7 +208,7 @@ def member_set(request: HttpRequest, project_id: int, payload: MemberIn) -> Proj
         actor=user,
         project=project,
         user=person,
-        organisation=_organisation(payload.organisation),
+        organisation=organisation_named(payload.organisation),
         role=payload.role,
     )
 
@@ -229,7 +218,7 @@ def member_set(request: HttpRequest, project_id: int, payload: MemberIn) -> Proj
 )
 @paginate(OffsetPagination)
 def stage_changes(request: HttpRequest, project_id: int) -> QuerySet[StageChange]:
-    return selectors.stage_history(project=access.project_for_user(_user(request), project_id))
+    return selectors.stage_history(project=access.project_for_user(api_caller(request), project_id))
 
 
 @router.post(
@@ -238,7 +227,7 @@ def stage_changes(request: HttpRequest, project_id: int) -> QuerySet[StageChange
     summary="Move the project to another translational stage, with the evidence",
 )
 def stage_change(request: HttpRequest, project_id: int, payload: StageChangeIn) -> Status[StageChange]:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, project_id, write=True)
     change = services.project_stage_change(
         actor=user, project=project, to_stage=payload.stage, evidence=payload.evidence
@@ -252,12 +241,12 @@ def stage_change(request: HttpRequest, project_id: int, payload: StageChangeIn) 
 @router.get("/joint-projects/{project_id}/goals", response=list[GoalOut], summary="Goals and key results")
 @paginate(OffsetPagination)
 def goals(request: HttpRequest, project_id: int) -> QuerySet[Goal]:
-    return selectors.goal_list(project=access.project_for_user(_user(request), project_id))
+    return selectors.goal_list(project=access.project_for_user(api_caller(request), project_id))
 
 
 @router.post("/joint-projects/{project_id}/goals", response={201: GoalOut}, summary="Add a goal")
 def goal_create(request: HttpRequest, project_id: int, payload: GoalIn) -> Status[Goal]:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, project_id, write=True)
     goal = services.goal_create(
         actor=user,
@@ -275,7 +264,7 @@ def goal_create(request: HttpRequest, project_id: int, payload: GoalIn) -> Statu
 def key_result_update(
     request: HttpRequest, project_id: int, result_id: int, payload: KeyResultPatch
 ) -> KeyResult:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, project_id, write=True)
     result = KeyResult.objects.filter(goal__project=project, pk=result_id).first()
     if result is None:
@@ -289,7 +278,7 @@ def key_result_update(
 @router.get("/joint-projects/{project_id}/milestones", response=list[MilestoneOut], summary="Milestones")
 @paginate(OffsetPagination)
 def milestones(request: HttpRequest, project_id: int) -> QuerySet[Milestone]:
-    return selectors.milestone_list(project=access.project_for_user(_user(request), project_id))
+    return selectors.milestone_list(project=access.project_for_user(api_caller(request), project_id))
 
 
 @router.get(
@@ -298,7 +287,7 @@ def milestones(request: HttpRequest, project_id: int) -> QuerySet[Milestone]:
     summary="Overdue and upcoming milestones",
 )
 def milestone_flags(request: HttpRequest, project_id: int, window: Query[MilestoneWindow]) -> dict[str, Any]:
-    project = access.project_for_user(_user(request), project_id)
+    project = access.project_for_user(api_caller(request), project_id)
     scope = Project.objects.filter(pk=project.pk)
     return {
         "overdue": list(selectors.milestones_overdue(projects=scope)),
@@ -310,7 +299,7 @@ def milestone_flags(request: HttpRequest, project_id: int, window: Query[Milesto
     "/joint-projects/{project_id}/milestones", response={201: MilestoneOut}, summary="Add a milestone"
 )
 def milestone_create(request: HttpRequest, project_id: int, payload: MilestoneIn) -> Status[Milestone]:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, project_id, write=True)
     milestone = services.milestone_create(
         actor=user,
@@ -330,7 +319,7 @@ def milestone_create(request: HttpRequest, project_id: int, payload: MilestoneIn
     "/joint-projects/{project_id}/milestones/{milestone_id}", response=MilestoneOut, summary="One milestone"
 )
 def milestone_detail(request: HttpRequest, project_id: int, milestone_id: int) -> Milestone:
-    user = _user(request)
+    user = api_caller(request)
     return access.milestone_for_user(user, access.project_for_user(user, project_id), milestone_id)
 
 
@@ -342,7 +331,7 @@ def milestone_detail(request: HttpRequest, project_id: int, milestone_id: int) -
 def milestone_update(
     request: HttpRequest, project_id: int, milestone_id: int, payload: MilestonePatch
 ) -> Milestone:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, project_id, write=True)
     milestone = access.milestone_for_user(user, project, milestone_id)
     changes = payload.dict(exclude_unset=True, exclude={"version", "depends_on", "owner_id"})
@@ -360,7 +349,7 @@ def milestone_update(
     summary="Set who is responsible, accountable, consulted and informed",
 )
 def milestone_raci(request: HttpRequest, project_id: int, milestone_id: int, payload: RaciIn) -> list[Any]:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, project_id, write=True)
     milestone = access.milestone_for_user(user, project, milestone_id)
     people = {
@@ -379,14 +368,14 @@ def milestone_raci(request: HttpRequest, project_id: int, milestone_id: int, pay
 @router.get("/joint-projects/{project_id}/checkins", response=list[CheckInOut], summary="Check-ins")
 @paginate(OffsetPagination)
 def checkins(request: HttpRequest, project_id: int) -> QuerySet[CheckIn]:
-    return selectors.checkin_list(project=access.project_for_user(_user(request), project_id))
+    return selectors.checkin_list(project=access.project_for_user(api_caller(request), project_id))
 
 
 @router.post(
     "/joint-projects/{project_id}/checkins", response={201: CheckInOut}, summary="Schedule a check-in"
 )
 def checkin_create(request: HttpRequest, project_id: int, payload: CheckInIn) -> Status[CheckIn]:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, project_id, write=True)
     checkin = services.checkin_create(
         actor=user, project=project, scheduled_at=payload.scheduled_at, agenda=payload.agenda
@@ -402,7 +391,7 @@ def checkin_create(request: HttpRequest, project_id: int, payload: CheckInIn) ->
 def checkin_record(
     request: HttpRequest, project_id: int, checkin_id: int, payload: CheckInRecordIn
 ) -> CheckIn:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, project_id, write=True)
     checkin = access.checkin_for_user(user, project, checkin_id)
     owners = {p.pk: p for p in _people([item.owner_id for item in payload.action_items], "action_items")}
@@ -427,12 +416,12 @@ def checkin_record(
 @router.get("/me/tasks", response=list[ActionItemOut], summary="Your action items from every check-in")
 @paginate(OffsetPagination)
 def my_tasks(request: HttpRequest) -> QuerySet[ActionItem]:
-    return selectors.task_list(user=_user(request))
+    return selectors.task_list(user=api_caller(request))
 
 
 @router.patch("/action-items/{item_id}", response=ActionItemOut, summary="Mark an action item done or not")
 def action_item_update(request: HttpRequest, item_id: int, payload: ActionItemPatch) -> ActionItem:
-    user = _user(request)
+    user = api_caller(request)
     item = access.action_item_for_user(user, item_id, write=True)
     return services.action_item_set_done(actor=user, item=item, done=payload.done)
 
@@ -442,7 +431,7 @@ def action_item_update(request: HttpRequest, item_id: int, payload: ActionItemPa
 
 @router.get("/joint-projects/{project_id}/documents", response=list[DocumentOut], summary="Documents")
 def documents(request: HttpRequest, project_id: int) -> list[Document]:
-    user = _user(request)
+    user = api_caller(request)
     return access.visible_documents(viewer_for(user), access.project_for_user(user, project_id))
 
 
@@ -456,7 +445,7 @@ def document_create(
     file: File[UploadedFile],
     confidentiality: Form[ConfidentialityName] = "internal",
 ) -> Status[Document]:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, project_id, write=True)
     document = services.document_upload(
         actor=user, project=project, title=title, upload=file, confidentiality=confidentiality
@@ -472,7 +461,7 @@ def document_create(
 def document_version_add(
     request: HttpRequest, project_id: int, document_id: int, file: File[UploadedFile]
 ) -> Status[Document]:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, project_id, write=True)
     document = access.document_for_user(user, project, document_id, write=True)
     services.document_version_add(actor=user, document=document, upload=file)
@@ -486,7 +475,7 @@ def document_version_add(
 def document_download(
     request: HttpRequest, project_id: int, document_id: int, version: int | None = None
 ) -> FileResponse:
-    user = _user(request)
+    user = api_caller(request)
     document = access.document_for_user(user, access.project_for_user(user, project_id), document_id)
     stored = services.document_download(actor=user, document=document, number=version)
     return FileResponse(
@@ -504,7 +493,7 @@ def document_download(
 @paginate(OffsetPagination)
 def agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> QuerySet[Agreement]:
     return selectors.agreement_list(
-        viewer=viewer_for(_user(request)), kind=filters.kind, status=filters.status
+        viewer=viewer_for(api_caller(request)), kind=filters.kind, status=filters.status
     )
 
 
@@ -513,23 +502,23 @@ def agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> QueryS
 )
 @paginate(OffsetPagination)
 def agreements_expiring(request: HttpRequest, params: Query[ExpiringQuery]) -> QuerySet[Agreement]:
-    visible = access.visible_agreements(viewer_for(_user(request)))
+    visible = access.visible_agreements(viewer_for(api_caller(request)))
     return selectors.agreements_expiring(within_days=params.within_days).filter(pk__in=visible.values("pk"))
 
 
 @router.get("/agreements/pipeline", response=list[PipelineRowOut], summary="Agreements by kind and status")
 def agreement_pipeline(request: HttpRequest) -> list[selectors.PipelineRow]:
-    return selectors.agreement_pipeline(agreements=access.visible_agreements(viewer_for(_user(request))))
+    return selectors.agreement_pipeline(agreements=access.visible_agreements(viewer_for(api_caller(request))))
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementOut, summary="One agreement")
 def agreement_detail(request: HttpRequest, agreement_id: int) -> Agreement:
-    return access.agreement_for_user(_user(request), agreement_id)
+    return access.agreement_for_user(api_caller(request), agreement_id)
 
 
 @router.post("/agreements", response={201: AgreementOut}, summary="Draft an agreement")
 def agreement_create(request: HttpRequest, payload: AgreementIn) -> Status[Agreement]:
-    user = _user(request)
+    user = api_caller(request)
     project = access.project_for_user(user, payload.project_id) if payload.project_id is not None else None
     linked = [access.document_for_user(user, project, pk) for pk in payload.document_ids] if project else []
     if payload.document_ids and project is None:
@@ -539,7 +528,7 @@ def agreement_create(request: HttpRequest, payload: AgreementIn) -> Status[Agree
         actor=user,
         title=payload.title,
         kind=payload.kind,
-        parties=[_organisation(slug, "parties") for slug in payload.parties],
+        parties=[organisation_named(slug, "parties") for slug in payload.parties],
         project=project,
         effective_date=payload.effective_date,
         expiry_date=payload.expiry_date,
@@ -552,7 +541,7 @@ def agreement_create(request: HttpRequest, payload: AgreementIn) -> Status[Agree
     "/agreements/{agreement_id}/transitions", response=AgreementOut, summary="Change an agreement's status"
 )
 def agreement_transition(request: HttpRequest, agreement_id: int, payload: TransitionIn) -> Agreement:
-    user = _user(request)
+    user = api_caller(request)
     agreement = access.agreement_for_user(user, agreement_id, write=True)
     return services.agreement_transition(
         actor=user,
@@ -572,7 +561,7 @@ def agreement_transition(request: HttpRequest, agreement_id: int, payload: Trans
     summary="The project's milestones and check-ins as an iCalendar feed",
 )
 def project_calendar(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = access.project_for_user(_user(request), project_id)
+    project = access.project_for_user(api_caller(request), project_id)
     scope = Project.objects.filter(pk=project.pk)
     body = calendars.calendar_render(
         name=project.title,
@@ -588,7 +577,7 @@ def project_calendar(request: HttpRequest, project_id: int) -> HttpResponse:
     summary="Milestones and check-ins of every project you are a member of, as an iCalendar feed",
 )
 def my_calendar(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = api_caller(request)
     scope = selectors.calendar_projects(user=user)
     body = calendars.calendar_render(
         name=f"OncoBridge: {user.display_name}",

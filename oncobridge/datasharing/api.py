@@ -12,9 +12,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from oncobridge.accounts.access import viewer_for
-from oncobridge.accounts.models import Organisation, User
-from oncobridge.core.errors import ServiceError
+from oncobridge.accounts.access import api_caller, viewer_for
+from oncobridge.accounts.selectors import organisation_named
 from oncobridge.core.models import AuditEvent
 from oncobridge.core.pagination import OffsetPagination
 from oncobridge.datasharing import services
@@ -48,33 +47,21 @@ from oncobridge.datasharing.selectors import (
 router = Router(tags=["datasharing"])
 
 
-def _user(request: HttpRequest) -> User:
-    """The authenticated caller: ninja runs no operation here without one."""
-    return request.auth  # type: ignore[attr-defined,no-any-return]
-
-
-def _organisation(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise ServiceError(f"No organisation with slug '{slug}'.", field="organisation")
-    return organisation
-
-
 # Datasets
 
 
 @router.get("/datasets", response=list[DatasetOut], summary="Shared datasets visible to you")
 @paginate(OffsetPagination)
 def datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> QuerySet[Dataset]:
-    return dataset_list(viewer=viewer_for(_user(request)), organisation=filters.organisation)
+    return dataset_list(viewer=viewer_for(api_caller(request)), organisation=filters.organisation)
 
 
 @router.post("/datasets", response={201: DatasetOut}, summary="Register a dataset (data stewards)")
 def dataset_create(request: HttpRequest, payload: DatasetIn) -> Status[Dataset]:
     dataset = services.dataset_create(
-        viewer=viewer_for(_user(request)),
-        actor=_user(request),
-        organisation=_organisation(payload.organisation),
+        viewer=viewer_for(api_caller(request)),
+        actor=api_caller(request),
+        organisation=organisation_named(payload.organisation),
         **payload.dict(exclude={"organisation"}),
     )
     return Status(201, dataset)
@@ -82,13 +69,13 @@ def dataset_create(request: HttpRequest, payload: DatasetIn) -> Status[Dataset]:
 
 @router.get("/datasets/{slug}", response=DatasetOut, summary="One dataset")
 def dataset_detail(request: HttpRequest, slug: str) -> Dataset:
-    return dataset_for_user(_user(request), slug)
+    return dataset_for_user(api_caller(request), slug)
 
 
 @router.get("/datasets/{slug}/versions", response=list[VersionOut], summary="A dataset's versions")
 @paginate(OffsetPagination)
 def dataset_version_list(request: HttpRequest, slug: str) -> QuerySet[DatasetVersion]:
-    return dataset_versions(dataset=dataset_for_user(_user(request), slug))
+    return dataset_versions(dataset=dataset_for_user(api_caller(request), slug))
 
 
 @router.get(
@@ -99,10 +86,10 @@ def dataset_version_list(request: HttpRequest, slug: str) -> QuerySet[DatasetVer
 def dataset_table(
     request: HttpRequest, slug: str, table: TableName, query: Query[DownloadQuery]
 ) -> StreamingHttpResponse:
-    dataset = dataset_for_user(_user(request), slug)
+    dataset = dataset_for_user(api_caller(request), slug)
     download = services.dataset_table_download(
-        viewer=viewer_for(_user(request)),
-        actor=_user(request),
+        viewer=viewer_for(api_caller(request)),
+        actor=api_caller(request),
         dataset=dataset,
         table=table,
         fmt=query.format,
@@ -118,21 +105,21 @@ def dataset_table(
     summary="Phenopackets v2 of the current version's patients (grantees and stewards)",
 )
 def dataset_phenopackets(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    dataset = dataset_for_user(_user(request), slug)
+    dataset = dataset_for_user(api_caller(request), slug)
     return services.dataset_phenopackets_export(
-        viewer=viewer_for(_user(request)), actor=_user(request), dataset=dataset
+        viewer=viewer_for(api_caller(request)), actor=api_caller(request), dataset=dataset
     )
 
 
 @router.get("/datasets/{slug}/audit", response=list[AuditEventOut], summary="Audit trail (data stewards)")
 @paginate(OffsetPagination)
 def dataset_audit(request: HttpRequest, slug: str) -> QuerySet[AuditEvent]:
-    return audit_for_dataset(dataset=dataset_for_user(_user(request), slug, steward=True))
+    return audit_for_dataset(dataset=dataset_for_user(api_caller(request), slug, steward=True))
 
 
 @router.get("/datasets/{slug}/audit.csv", response={200: None}, summary="Audit trail as CSV (data stewards)")
 def dataset_audit_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = dataset_for_user(_user(request), slug, steward=True)
+    dataset = dataset_for_user(api_caller(request), slug, steward=True)
     out = io.StringIO()
     audit_csv_write(audit_for_dataset(dataset=dataset), out)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -146,12 +133,12 @@ def dataset_audit_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @router.get("/access-requests", response=list[AccessRequestOut], summary="Your requests, and your datasets'")
 @paginate(OffsetPagination)
 def access_requests(request: HttpRequest, filters: Query[RequestFilters]) -> QuerySet[AccessRequest]:
-    return access_request_list(viewer=viewer_for(_user(request)), status=filters.status)
+    return access_request_list(viewer=viewer_for(api_caller(request)), status=filters.status)
 
 
 @router.post("/access-requests", response={201: AccessRequestOut}, summary="Request access to a dataset")
 def access_request_submit(request: HttpRequest, payload: AccessRequestIn) -> Status[AccessRequest]:
-    user = _user(request)
+    user = api_caller(request)
     dataset = dataset_for_user(user, payload.dataset)
     submitted = services.access_request_submit(
         viewer=viewer_for(user),
@@ -161,14 +148,14 @@ def access_request_submit(request: HttpRequest, payload: AccessRequestIn) -> Sta
         commercial=payload.commercial,
         project=payload.project,
         team=payload.team,
-        organisation=_organisation(payload.organisation) if payload.organisation else None,
+        organisation=organisation_named(payload.organisation) if payload.organisation else None,
     )
     return Status(201, submitted)
 
 
 @router.get("/access-requests/{request_id}", response=AccessRequestOut, summary="One access request")
 def access_request_detail(request: HttpRequest, request_id: int) -> AccessRequest:
-    return request_for_user(_user(request), request_id)
+    return request_for_user(api_caller(request), request_id)
 
 
 @router.post(
@@ -177,7 +164,7 @@ def access_request_detail(request: HttpRequest, request_id: int) -> AccessReques
     summary="Approve (creating a grant) or reject (data stewards of the owning organisation)",
 )
 def access_request_decide(request: HttpRequest, request_id: int, payload: DecisionIn) -> AccessRequest:
-    user = _user(request)
+    user = api_caller(request)
     return services.access_request_decide(
         viewer=viewer_for(user),
         actor=user,
@@ -194,17 +181,17 @@ def access_request_decide(request: HttpRequest, request_id: int, payload: Decisi
 @router.get("/grants", response=list[GrantOut], summary="Your grants, and those on your datasets")
 @paginate(OffsetPagination)
 def grants(request: HttpRequest, filters: Query[GrantFilters]) -> QuerySet[Grant]:
-    return grant_list(viewer=viewer_for(_user(request)), active=filters.active)
+    return grant_list(viewer=viewer_for(api_caller(request)), active=filters.active)
 
 
 @router.get("/grants/{grant_id}", response=GrantOut, summary="One grant")
 def grant_detail(request: HttpRequest, grant_id: int) -> Grant:
-    return grant_for_user(_user(request), grant_id)
+    return grant_for_user(api_caller(request), grant_id)
 
 
 @router.post("/grants/{grant_id}/revoke", response=GrantOut, summary="Revoke a grant (data stewards)")
 def grant_revoke(request: HttpRequest, grant_id: int, payload: RevokeIn) -> Grant:
-    user = _user(request)
+    user = api_caller(request)
     return services.grant_revoke(
         viewer=viewer_for(user), actor=user, grant=grant_for_user(user, grant_id), reason=payload.reason
     )

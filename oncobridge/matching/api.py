@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from oncobridge.accounts.models import User
+from oncobridge.accounts.access import api_caller
 from oncobridge.core.pagination import OffsetPagination
 from oncobridge.matching import access, selectors, services
 from oncobridge.matching.models import Introduction
@@ -29,11 +29,6 @@ from oncobridge.matching.schemas import (
 router = Router(tags=["matching"])
 
 
-def _user(request: HttpRequest) -> User:
-    """The authenticated caller: ninja runs no operation here without one."""
-    return request.auth  # type: ignore[attr-defined,no-any-return]
-
-
 def _query(source: MatchSource, **filters: Any) -> selectors.MatchQuery:
     has_source = source.from_kind is not None and source.from_id is not None
     return selectors.MatchQuery(
@@ -47,7 +42,7 @@ def _query(source: MatchSource, **filters: Any) -> selectors.MatchQuery:
 
 @router.get("/matches", response=MatchesOut, summary="Find partners: ranked, explained matches")
 def matches(request: HttpRequest, params: Query[MatchParams]) -> dict[str, Any]:
-    user = _user(request)
+    user = api_caller(request)
     viewer = access.require_member(user)
     query = _query(
         params,
@@ -68,7 +63,7 @@ def matches(request: HttpRequest, params: Query[MatchParams]) -> dict[str, Any]:
 @router.get("/introductions", response=list[IntroductionOut], summary="Introductions you may see")
 @paginate(OffsetPagination)
 def introductions(request: HttpRequest, filters: Query[IntroductionFilters]) -> QuerySet[Introduction]:
-    return selectors.introduction_list(user=_user(request), status=filters.status)
+    return selectors.introduction_list(user=api_caller(request), status=filters.status)
 
 
 @router.get(
@@ -78,12 +73,12 @@ def introductions(request: HttpRequest, filters: Query[IntroductionFilters]) -> 
     summary="One introduction",
 )
 def introduction_detail(request: HttpRequest, introduction_id: int) -> Introduction:
-    return access.introduction_for_user(_user(request), introduction_id)
+    return access.introduction_for_user(api_caller(request), introduction_id)
 
 
 @router.post("/introductions", response={201: IntroductionOut}, summary="Ask for an introduction to a match")
 def introduction_request(request: HttpRequest, payload: IntroductionIn) -> Status[Introduction]:
-    user = _user(request)
+    user = api_caller(request)
     viewer = access.require_member(user)
     introduction = services.introduction_request(
         viewer=viewer,
@@ -102,7 +97,7 @@ def introduction_request(request: HttpRequest, payload: IntroductionIn) -> Statu
     summary="Approve or decline an introduction (alliance managers)",
 )
 def introduction_decide(request: HttpRequest, introduction_id: int, payload: DecisionIn) -> Introduction:
-    user = _user(request)
+    user = api_caller(request)
     introduction = access.introduction_for_user(user, introduction_id)
     return services.introduction_decide(
         actor=user, introduction=introduction, approve=payload.approve, note=payload.note
@@ -115,7 +110,7 @@ def introduction_decide(request: HttpRequest, introduction_id: int, payload: Dec
     summary="Record what came of an approved introduction",
 )
 def introduction_outcome(request: HttpRequest, introduction_id: int, payload: OutcomeIn) -> Introduction:
-    user = _user(request)
+    user = api_caller(request)
     introduction = access.introduction_for_user(user, introduction_id)
     return services.introduction_record_outcome(
         actor=user, introduction=introduction, outcome=payload.outcome
@@ -128,7 +123,7 @@ def introduction_outcome(request: HttpRequest, introduction_id: int, payload: Ou
     summary="Open the confidentiality agreement of an approved introduction",
 )
 def introduction_open_cda(request: HttpRequest, introduction_id: int) -> Status[Introduction]:
-    user = _user(request)
+    user = api_caller(request)
     introduction = access.introduction_for_user(user, introduction_id)
     services.introduction_open_cda(actor=user, introduction=introduction)
     return Status(201, access.introduction_for_user(user, introduction_id))

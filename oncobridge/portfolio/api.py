@@ -11,8 +11,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from oncobridge.accounts.access import viewer_for
-from oncobridge.accounts.models import Organisation, User
+from oncobridge.accounts.access import api_caller, viewer_for
+from oncobridge.accounts.models import Organisation
+from oncobridge.accounts.selectors import organisation_named
 from oncobridge.core.errors import ServiceError
 from oncobridge.core.pagination import OffsetPagination
 from oncobridge.core.visibility import Viewer
@@ -67,21 +68,8 @@ from oncobridge.portfolio.selectors import (
 router = Router(tags=["portfolio"])
 
 
-def _user(request: HttpRequest) -> User:
-    """The authenticated caller: ninja runs no operation here without one."""
-    return request.auth  # type: ignore[attr-defined,no-any-return]
-
-
 def _viewer(request: HttpRequest) -> Viewer:
-    return viewer_for(_user(request))
-
-
-def _organisation(slug: str) -> Organisation:
-    """The organisation a request body names; an unknown slug is a bad request, not a missing resource."""
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise ServiceError(f"No organisation with slug '{slug}'.", field="organisation")
-    return organisation
+    return viewer_for(api_caller(request))
 
 
 # People
@@ -95,16 +83,16 @@ def people(request: HttpRequest, filters: Query[PortfolioFilters]) -> QuerySet[I
 
 @router.get("/people/{profile_id}", response=ProfileOut, url_name="person_detail", summary="One profile")
 def person_detail(request: HttpRequest, profile_id: int) -> InvestigatorProfile:
-    return profile_for_user(_user(request), profile_id)
+    return profile_for_user(api_caller(request), profile_id)
 
 
 @router.put("/me/profile", response=ProfileOut, summary="Create or replace your investigator profile")
 def my_profile_save(request: HttpRequest, payload: ProfileIn) -> InvestigatorProfile:
-    user = _user(request)
+    user = api_caller(request)
     viewer = require_member(user)
     current = own_profile(user)
     if payload.organisation is not None:
-        organisation = _organisation(payload.organisation)
+        organisation = organisation_named(payload.organisation)
     elif current is not None:
         organisation = current.organisation
     elif viewer.organisation_ids:
@@ -131,15 +119,15 @@ def assets(request: HttpRequest, filters: Query[AssetFilters]) -> QuerySet[Resea
 
 @router.get("/assets/{asset_id}", response=AssetOut, url_name="asset_detail", summary="One research asset")
 def asset_detail(request: HttpRequest, asset_id: int) -> ResearchAsset:
-    return asset_for_user(_user(request), asset_id)
+    return asset_for_user(api_caller(request), asset_id)
 
 
 @router.post("/assets", response={201: AssetOut}, summary="Add a research asset")
 def asset_create(request: HttpRequest, payload: AssetIn) -> Status[ResearchAsset]:
     asset = services.asset_save(
         viewer=_viewer(request),
-        actor=_user(request),
-        organisation=_organisation(payload.organisation),
+        actor=api_caller(request),
+        organisation=organisation_named(payload.organisation),
         **payload.dict(exclude={"organisation"}),
     )
     return Status(201, asset)
@@ -147,12 +135,12 @@ def asset_create(request: HttpRequest, payload: AssetIn) -> Status[ResearchAsset
 
 @router.patch("/assets/{asset_id}", response=AssetOut, summary="Change a research asset")
 def asset_update(request: HttpRequest, asset_id: int, payload: AssetPatch) -> ResearchAsset:
-    asset = asset_for_user(_user(request), asset_id, write=True)
+    asset = asset_for_user(api_caller(request), asset_id, write=True)
     fields = {name: getattr(asset, name) for name in AssetPatch.model_fields}
     fields.update(payload.dict(exclude_unset=True))
     return services.asset_save(
         viewer=_viewer(request),
-        actor=_user(request),
+        actor=api_caller(request),
         organisation=asset.organisation,
         asset=asset,
         **fields,
@@ -161,8 +149,8 @@ def asset_update(request: HttpRequest, asset_id: int, payload: AssetPatch) -> Re
 
 @router.delete("/assets/{asset_id}", response={204: None}, summary="Delete a research asset")
 def asset_remove(request: HttpRequest, asset_id: int) -> Status[None]:
-    asset = asset_for_user(_user(request), asset_id, write=True)
-    services.asset_delete(viewer=_viewer(request), actor=_user(request), asset=asset)
+    asset = asset_for_user(api_caller(request), asset_id, write=True)
+    services.asset_delete(viewer=_viewer(request), actor=api_caller(request), asset=asset)
     return Status(204, None)
 
 
@@ -177,7 +165,7 @@ def projects(request: HttpRequest, filters: Query[PortfolioFilters]) -> QuerySet
 
 @router.get("/projects/{project_id}", response=ProjectOut, url_name="project_detail", summary="One project")
 def project_detail(request: HttpRequest, project_id: int) -> ResearchProject:
-    return project_for_user(_user(request), project_id)
+    return project_for_user(api_caller(request), project_id)
 
 
 # Partner needs and the answers to them
@@ -192,15 +180,15 @@ def needs(request: HttpRequest, filters: Query[NeedFilters]) -> QuerySet[Partner
 
 @router.get("/needs/{need_id}", response=NeedOut, url_name="need_detail", summary="One partner need")
 def need_detail(request: HttpRequest, need_id: int) -> PartnerNeed:
-    return need_for_user(_user(request), need_id)
+    return need_for_user(api_caller(request), need_id)
 
 
 @router.post("/needs", response={201: NeedOut}, summary="Post a partner need")
 def need_create(request: HttpRequest, payload: NeedIn) -> Status[PartnerNeed]:
     need = services.need_save(
         viewer=_viewer(request),
-        actor=_user(request),
-        organisation=_organisation(payload.organisation),
+        actor=api_caller(request),
+        organisation=organisation_named(payload.organisation),
         **payload.dict(exclude={"organisation"}),
     )
     return Status(201, need)
@@ -208,12 +196,12 @@ def need_create(request: HttpRequest, payload: NeedIn) -> Status[PartnerNeed]:
 
 @router.patch("/needs/{need_id}", response=NeedOut, summary="Change a partner need")
 def need_update(request: HttpRequest, need_id: int, payload: NeedPatch) -> PartnerNeed:
-    need = need_for_user(_user(request), need_id, write=True)
+    need = need_for_user(api_caller(request), need_id, write=True)
     fields = {name: getattr(need, name) for name in NeedPatch.model_fields}
     fields.update(payload.dict(exclude_unset=True))
     return services.need_save(
         viewer=_viewer(request),
-        actor=_user(request),
+        actor=api_caller(request),
         organisation=need.organisation,
         need=need,
         **fields,
@@ -222,7 +210,7 @@ def need_update(request: HttpRequest, need_id: int, payload: NeedPatch) -> Partn
 
 @router.post("/needs/{need_id}/responses", response={201: NeedResponseOut}, summary="Answer a partner need")
 def need_respond(request: HttpRequest, need_id: int, payload: NeedResponseIn) -> Status[NeedResponse]:
-    user = _user(request)
+    user = api_caller(request)
     need = need_for_user(user, need_id)
     asset = asset_for_user(user, payload.asset_id) if payload.asset_id is not None else None
     response = services.need_respond(
@@ -234,7 +222,7 @@ def need_respond(request: HttpRequest, need_id: int, payload: NeedResponseIn) ->
 @router.get("/needs/{need_id}/responses", response=list[NeedResponseOut], summary="Answers to a partner need")
 @paginate(OffsetPagination)
 def need_response_list(request: HttpRequest, need_id: int) -> QuerySet[NeedResponse]:
-    need = need_for_user(_user(request), need_id)
+    need = need_for_user(api_caller(request), need_id)
     return need_responses(viewer=_viewer(request), need=need)
 
 
@@ -249,7 +237,7 @@ def partners(request: HttpRequest) -> QuerySet[PartnerProfile]:
 
 @router.get("/partners/{partner_id}", response=PartnerOut, url_name="partner_detail", summary="One partner")
 def partner_detail(request: HttpRequest, partner_id: int) -> PartnerProfile:
-    return partner_profile_for_user(_user(request), partner_id)
+    return partner_profile_for_user(api_caller(request), partner_id)
 
 
 # Search
