@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, QuerySet
 
@@ -75,6 +75,7 @@ class SearchResult:
     total: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # Hits per kind whatever kind filter is applied, for the kind tabs.
     kind_counts: dict[str, int] = field(default_factory=dict)
     # Cancer types the query itself names (e.g. "lung cancer" -> LUNG), offered as facet suggestions.
     suggested_cancer_types: list[FacetValue] = field(default_factory=list)
@@ -166,10 +167,12 @@ def portfolio_search(
         )
         for row in page
     ]
+    # Per-kind counts ignore the kind filter (they label the kind tabs); the total respects it.
+    every_kind = fulltext.filter_matching(_filtered_documents(viewer, replace(filters, kinds=())), query)
     kind_counts = {
-        row["kind"]: row["n"] for row in documents.order_by().values("kind").annotate(n=Count("pk"))
+        row["kind"]: row["n"] for row in every_kind.order_by().values("kind").annotate(n=Count("pk"))
     }
-    total = sum(kind_counts.values())
+    total = sum(n for kind, n in kind_counts.items() if not filters.kinds or kind in filters.kinds)
     facet_rows = (
         SearchFacet.objects.filter(document__in=documents.order_by().values("pk"))
         .values("facet", "value")

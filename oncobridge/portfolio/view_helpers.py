@@ -95,9 +95,9 @@ class SearchParams:
             page=page,
         )
 
-    def filters(self, *, all_kinds: bool = False) -> SearchFilters:
+    def filters(self) -> SearchFilters:
         return SearchFilters(
-            kinds=() if all_kinds or not self.kind else (self.kind,),
+            kinds=(self.kind,) if self.kind else (),
             cancer_types=self.cancer_type,
             genes=self.gene,
             modalities=self.modality,

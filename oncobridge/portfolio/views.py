@@ -97,18 +97,12 @@ def home(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         offset=(params.page - 1) * page_size,
         limit=page_size,
     )
-    kind_counts = result.kind_counts
-    if params.kind:
-        # The tabs count every kind, while the hits and facets are those of the chosen kind.
-        kind_counts = selectors.portfolio_search(
-            viewer=viewer, query=params.q, filters=params.filters(all_kinds=True), limit=0
-        ).kind_counts
     page_count = max(1, -(-result.total // page_size))
     context = {
         "params": params,
         "result": result,
         "hits": helpers.hit_views(result.hits),
-        "tabs": helpers.kind_tabs(kind_counts, params),
+        "tabs": helpers.kind_tabs(result.kind_counts, params),
         "facet_groups": helpers.facet_groups(result, params),
         "suggestions": helpers.suggestions(result, params),
         "first_index": (params.page - 1) * page_size + 1,

@@ -13,7 +13,7 @@ from oncobridge.core.visibility import Visibility
 from oncobridge.portfolio.indexing import documents_rebuild
 from oncobridge.portfolio.models import FacetName, ResearchAsset
 from oncobridge.portfolio.selectors import SearchFilters, SearchResult, portfolio_search
-from oncobridge.portfolio.services import asset_delete, asset_save
+from oncobridge.portfolio.services import asset_delete, asset_save, need_save
 
 
 def add(user: User, title: str, **fields: Any) -> ResearchAsset:
@@ -320,3 +320,20 @@ def test_it_gives_the_same_results_after_a_full_rebuild(lung_portfolio: Alliance
 
     assert documents_rebuild() == 4
     assert snapshot() == before
+
+
+def test_it_counts_every_kind_for_the_tabs_while_a_kind_is_chosen(alliance: Alliance) -> None:
+    add(alliance.alice, "Mesothelioma organoid biobank", visibility=Visibility.NETWORK)
+    need_save(
+        viewer=viewer_for(alliance.paula),
+        actor=alliance.paula,
+        organisation=alliance.acme,
+        title="Organoid partners wanted",
+        visibility=Visibility.NETWORK,
+    )
+    result = portfolio_search(
+        viewer=viewer_for(alliance.ivan), query="organoid", filters=SearchFilters(kinds=("asset",))
+    )
+    assert [hit.kind for hit in result.hits] == ["asset"]
+    assert result.total == 1
+    assert result.kind_counts == {"asset": 1, "need": 1}
