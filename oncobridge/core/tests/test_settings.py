@@ -43,3 +43,10 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path: Path) 
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_tells_an_operator_to_migrate_instead_of_printing_a_traceback(tmp_path: Path) -> None:
+    result = _oncobridge(["dataset", "list", "--json"], {}, tmp_path)
+    assert result.returncode == 1
+    assert "run `oncobridge migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr
