@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "oncobridge.matching",
     "oncobridge.datasharing",
+    "oncobridge.cohorts",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # Shared clinical and genomic data: immutable Parquet versions, one folder per dataset.
 DATASETS_ROOT = Path(env_str("ONCOBRIDGE_DATASETS_ROOT", str(VAR_DIR / "datasets")))
+# Counts below this read "<k" to anyone without row access to the dataset (cohorts, analyses, Beacon).
+ONCOBRIDGE_SMALL_CELL_THRESHOLD = env_int("ONCOBRIDGE_SMALL_CELL_THRESHOLD", 5)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
