@@ -184,6 +184,8 @@ class Milestone(TimeStampedModel):
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependants")
     # Optimistic concurrency: every change bumps it; a change made against an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    # The due date an overdue notice was last sent for, so that the daily command tells once per date.
+    overdue_notified_for = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -336,3 +338,89 @@ class Agreement(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutputKind(models.TextChoices):
+    PUBLICATION = "publication", "Publication"
+    PATENT = "patent", "Patent"
+    LICENCE = "licence", "Licence"
+    PRODUCT = "product", "Product"
+    CLINICAL_TRIAL = "clinical_trial", "Clinical trial"
+    DATASET = "dataset", "Dataset"
+
+
+class ProjectOutput(TimeStampedModel):
+    """What a partnership produced: a publication (by PubMed id) or another outcome, entered by hand."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outputs")
+    kind = models.CharField(max_length=20, choices=OutputKind.choices)
+    pmid = models.CharField("PubMed id", max_length=12, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    journal = models.CharField(max_length=255, blank=True)
+    # A patent or application number, a licence reference, a trial registry id (NCT…), a dataset accession.
+    reference = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "-year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "pmid"],
+                condition=~models.Q(pmid=""),
+                name="project_output_pmid_once_per_project",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="publication") & ~models.Q(pmid=""))
+                | (~models.Q(kind="publication") & models.Q(pmid="")),
+                name="project_output_pmid_for_publications_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == OutputKind.PUBLICATION:
+            return self.title or f"PMID {self.pmid}"
+        return self.title or self.reference or self.get_kind_display()
+
+
+class ActivityKind(models.TextChoices):
+    STAGE_CHANGE = "stage_change", "Stage changed"
+    MEMBER_ADDED = "member_added", "Member added"
+    MILESTONE_CREATED = "milestone_created", "Milestone created"
+    MILESTONE_UPDATED = "milestone_updated", "Milestone updated"
+    MILESTONE_OVERDUE = "milestone_overdue", "Milestone overdue"
+    CHECKIN_RECORDED = "checkin_recorded", "Check-in recorded"
+    ACTION_ASSIGNED = "action_assigned", "Action item assigned"
+    DOCUMENT_UPLOADED = "document_uploaded", "Document uploaded"
+    AGREEMENT_TRANSITION = "agreement_transition", "Agreement status changed"
+    OUTPUT_ADDED = "output_added", "Output recorded"
+
+
+class Activity(models.Model):
+    """Something that happened in a project, shown to everyone who may see the project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=30, choices=ActivityKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.CharField(max_length=500)
+    # An entry about a document or an agreement is shown only to those who may see that document or agreement.
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+    )
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "-created_at"])]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.summary}"
