@@ -1,9 +1,10 @@
 """The analytics core: cohorts and analyses over dataset versions stored as Parquet (pure; no Django).
 
-The query functions are added to this namespace as they are implemented; the names in definitions.py
-are the binding contract (see /work/notes/analytics_contract.md).
+Callers import from here: the criteria and result dataclasses (definitions.py, the binding contract) and
+the query functions. Queries are Ibis expressions (cohort.py, genomics.py, ...) run by engine.py.
 """
 
+from oncobridge.analytics.cohort import cohort_count, cohort_members
 from oncobridge.analytics.definitions import (
     NON_SILENT_CLASSES,
     AgeRange,
@@ -35,6 +36,7 @@ from oncobridge.analytics.definitions import (
     criterion_from_dict,
     criterion_to_dict,
 )
+from oncobridge.analytics.genomics import cooccurrence, mutation_frequencies, oncoprint
 
 __all__ = [
     "NON_SILENT_CLASSES",
@@ -64,6 +66,11 @@ __all__ = [
     "SurvivalResult",
     "VariantClass",
     "VariantQuery",
+    "cohort_count",
+    "cohort_members",
+    "cooccurrence",
     "criterion_from_dict",
     "criterion_to_dict",
+    "mutation_frequencies",
+    "oncoprint",
 ]

@@ -1,0 +1,89 @@
+"""Where the analytics queries run: the one place that picks the Ibis backend and reads the Parquet files.
+
+The query modules build backend-neutral Ibis expressions over the tables this module hands out; only here
+is DuckDB named. One in-memory DuckDB connection serves the whole process: DuckDB connections are not safe
+for concurrent use, so registration and execution hold a lock (queries take milliseconds; web threads
+queue briefly rather than open a connection, and re-read the Parquet metadata, per request).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+from ibis.backends import BaseBackend
+
+from oncobridge.formats import tables as harmonised
+
+TABLE_SCHEMAS: dict[str, pa.Schema] = {
+    "patients": harmonised.PATIENTS,
+    "samples": harmonised.SAMPLES,
+    "mutations": harmonised.MUTATIONS,
+    "clinical_attributes": harmonised.CLINICAL_ATTRIBUTES,
+    "outcomes": harmonised.OUTCOMES,
+    "treatments": harmonised.TREATMENTS,
+}
+
+_lock = threading.RLock()
+_backend: BaseBackend | None = None
+_registered: dict[tuple[str, int, int], ir.Table] = {}
+
+
+def backend() -> BaseBackend:
+    """The process's backend: in-memory DuckDB (another Ibis backend would run the same expressions)."""
+    global _backend
+    with _lock:
+        if _backend is None:
+            _backend = ibis.duckdb.connect()
+        return _backend
+
+
+def execute(expression: ir.Table) -> pa.Table:
+    """Run an expression and return its rows as Arrow."""
+    with _lock:
+        return backend().to_pyarrow(expression)
+
+
+def empty_table(name: str) -> ir.Table:
+    """The harmonised table with no rows, for a dataset version that lacks the file."""
+    return _conform(ibis.memtable(TABLE_SCHEMAS[name].empty_table()), TABLE_SCHEMAS[name])
+
+
+def dataset_table(directory: Path, name: str) -> ir.Table:
+    """`<directory>/<name>.parquet` as an Ibis table with exactly the harmonised columns and types."""
+    key = file_key(directory, name)
+    if key is None:
+        return empty_table(name)
+    with _lock:
+        table = _registered.get(key)
+        if table is None:
+            table = _conform(backend().read_parquet(key[0]), TABLE_SCHEMAS[name])
+            _registered[key] = table
+    return table
+
+
+def _conform(table: ir.Table, schema: pa.Schema) -> ir.Table:
+    """Select the schema's columns in order, cast to its types; a column the file lacks reads as null."""
+    target = ibis.Schema.from_pyarrow(schema)
+    columns = []
+    for name, required in target.items():
+        dtype = required.copy(nullable=True)  # all nullable: set operations need equal schemas
+        if name in table.columns:
+            column = table[name]
+            columns.append((column if column.type() == dtype else column.cast(dtype)).name(name))
+        else:
+            columns.append(ibis.null(dtype).name(name))
+    return table.select(columns)
+
+
+def file_key(directory: Path, name: str) -> tuple[str, int, int] | None:
+    """Identifies one version of a table file (path, mtime, size): a cache key; None when it is absent."""
+    path = directory / f"{name}.parquet"
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)

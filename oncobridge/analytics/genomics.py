@@ -1,0 +1,231 @@
+"""Mutation frequencies, the oncoprint and gene-pair co-occurrence, panel-aware, as maftools defines them.
+
+"Mutated" is maftools' non-silent coding classes (definitions.NON_SILENT_CLASSES). A sample counts for a gene
+only when its assay covered that gene: its `GENE_PANEL` sample attribute (a cBioPortal panel id resolved
+through `panels`) or else the dataset's panel; a sample on an unknown panel falls back to the dataset's.
+The queries return small aggregates per (dataset, panel); the per-gene sums over covering panels are Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import ibis.expr.types as ir
+from scipy import stats
+
+from oncobridge.analytics import engine
+from oncobridge.analytics.cohort import cohort_samples, non_silent
+from oncobridge.analytics.definitions import (
+    Criterion,
+    DatasetSource,
+    GeneFrequency,
+    GenePair,
+    Oncoprint,
+    OncoprintCell,
+)
+from oncobridge.analytics.sources import SAMPLE_KEY, Tables, tables_for
+
+Panels = Mapping[str, frozenset[str]]
+PanelGroup = tuple[str, str | None]  # (dataset, GENE_PANEL value or None)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which genes each (dataset, panel) group of samples was profiled for."""
+
+    sources: Mapping[str, DatasetSource]
+    panels: Panels
+
+    def covers(self, group: PanelGroup, gene: str) -> bool:
+        dataset, panel = group
+        if panel is not None and panel in self.panels:
+            return gene in self.panels[panel]
+        genes = self.sources[dataset].panel_genes
+        return genes is None or gene in genes
+
+
+@dataclass(frozen=True)
+class _CohortGenomics:
+    """A cohort's samples tagged with their panel, the group sizes, and the per-query coverage."""
+
+    tables: Tables
+    samples: ir.Table  # dataset, sample_id, panel
+    group_sizes: dict[PanelGroup, int]
+    coverage: Coverage
+
+    def profiled(self, gene: str) -> int:
+        return sum(size for group, size in self.group_sizes.items() if self.coverage.covers(group, gene))
+
+    def altered(self, genes: Sequence[str] | None, include_silent: bool) -> ir.Table:
+        """(dataset, sample_id, panel, gene) distinct: the cohort's samples with a mutation in the gene."""
+        mutations = non_silent(self.tables.mutations, include_silent)
+        mutations = mutations.filter(mutations.gene.notnull())
+        if genes is not None:
+            mutations = mutations.filter(mutations.gene.isin(sorted(set(genes))))
+        tagged = mutations.select("dataset", "sample_id", "gene", "variant_classification").join(
+            self.samples, SAMPLE_KEY
+        )
+        return tagged
+
+
+def _cohort_genomics(
+    sources: Sequence[DatasetSource], criterion: Criterion | None, panels: Panels | None
+) -> _CohortGenomics:
+    tables = tables_for(sources)
+    members = cohort_samples(tables, criterion).select(*SAMPLE_KEY)
+    attributes = tables.clinical_attributes
+    assigned = (
+        attributes.filter(
+            (attributes.entity_type == "sample") & (attributes.attribute.upper() == "GENE_PANEL")
+        )
+        .group_by([attributes.dataset, attributes.entity_id])
+        .aggregate(panel=attributes.value.max())
+        .rename(sample_id="entity_id")
+    )
+    samples = members.left_join(assigned, SAMPLE_KEY).select(
+        members.dataset, members.sample_id, assigned.panel
+    )
+    sizes = samples.group_by(["dataset", "panel"]).aggregate(size=samples.count())
+    group_sizes = {(row["dataset"], row["panel"]): row["size"] for row in engine.execute(sizes).to_pylist()}
+    coverage = Coverage({source.key: source for source in sources}, panels or {})
+    return _CohortGenomics(tables, samples, group_sizes, coverage)
+
+
+def mutation_frequencies(
+    sources: Sequence[DatasetSource],
+    criterion: Criterion | None,
+    *,
+    top: int | None = None,
+    genes: Sequence[str] | None = None,
+    include_silent: bool = False,
+    panels: Panels | None = None,
+) -> list[GeneFrequency]:
+    """Per gene: samples altered / samples profiled, most altered first (then by gene name)."""
+    cohort = _cohort_genomics(sources, criterion, panels)
+    return _frequencies(cohort, top=top, genes=genes, include_silent=include_silent)
+
+
+def _frequencies(
+    cohort: _CohortGenomics, *, top: int | None, genes: Sequence[str] | None, include_silent: bool
+) -> list[GeneFrequency]:
+    altered = cohort.altered(genes, include_silent)
+    per_group = altered.group_by(["gene", "dataset", "panel"]).aggregate(samples=altered.sample_id.nunique())
+    counts: dict[str, int] = defaultdict(int)
+    for row in engine.execute(per_group).to_pylist():
+        if cohort.coverage.covers((row["dataset"], row["panel"]), row["gene"]):
+            counts[row["gene"]] += row["samples"]
+    names = list(dict.fromkeys(genes)) if genes is not None else list(counts)
+    result = []
+    for gene in names:
+        profiled = cohort.profiled(gene)
+        altered_samples = counts.get(gene, 0)
+        frequency = altered_samples / profiled if profiled else 0.0
+        result.append(GeneFrequency(gene, altered_samples, profiled, frequency))
+    result.sort(key=lambda item: (-item.altered_samples, item.gene))
+    return result if top is None else result[:top]
+
+
+def _label(dataset: str, sample_id: str) -> str:
+    return f"{dataset}:{sample_id}"
+
+
+def _altered_classes(
+    cohort: _CohortGenomics, genes: Sequence[str]
+) -> tuple[dict[tuple[str, str], set[str]], dict[str, PanelGroup]]:
+    """{(sample label, gene): variant classes} for covered altered pairs, and each altered sample's group."""
+    altered = cohort.altered(genes, include_silent=False).distinct()
+    classes: dict[tuple[str, str], set[str]] = defaultdict(set)
+    groups: dict[str, PanelGroup] = {}
+    for row in engine.execute(altered).to_pylist():
+        group = (row["dataset"], row["panel"])
+        if cohort.coverage.covers(group, row["gene"]):
+            label = _label(row["dataset"], row["sample_id"])
+            classes[(label, row["gene"])].add(row["variant_classification"])
+            groups[label] = group
+    return classes, groups
+
+
+def oncoprint(
+    sources: Sequence[DatasetSource],
+    criterion: Criterion | None,
+    *,
+    genes: Sequence[str] | None = None,
+    top: int = 20,
+    panels: Panels | None = None,
+) -> Oncoprint:
+    """The top (or given) genes across the cohort's samples, samples sorted as an oncoprint sorts them:
+    by the alteration pattern over the genes in order (altered first), then by label."""
+    cohort = _cohort_genomics(sources, criterion, panels)
+    frequencies = _frequencies(cohort, top=None if genes else top, genes=genes, include_silent=False)
+    chosen = list(genes) if genes else [item.gene for item in frequencies]
+    classes, _ = _altered_classes(cohort, chosen)
+    every = engine.execute(cohort.samples).to_pylist()
+    labels = {_label(row["dataset"], row["sample_id"]): (row["dataset"], row["panel"]) for row in every}
+
+    def pattern(label: str) -> tuple[object, ...]:
+        return (*(0 if (label, gene) in classes else 1 for gene in chosen), label)
+
+    samples = sorted(labels, key=pattern)
+    cells = [
+        OncoprintCell(sample, gene, tuple(sorted(classes[(sample, gene)])))
+        for sample in samples
+        for gene in chosen
+        if (sample, gene) in classes
+    ]
+    not_profiled = [
+        (sample, gene)
+        for sample in samples
+        for gene in chosen
+        if not cohort.coverage.covers(labels[sample], gene)
+    ]
+    return Oncoprint(chosen, samples, cells, frequencies, not_profiled)
+
+
+def cooccurrence(
+    sources: Sequence[DatasetSource],
+    criterion: Criterion | None,
+    genes: Sequence[str],
+    *,
+    panels: Panels | None = None,
+) -> list[GenePair]:
+    """Every pair of the genes: a 2x2 table over the samples profiled for both, Fisher's exact test
+    (two-sided), and Benjamini-Hochberg q-values over all pairs."""
+    names = list(dict.fromkeys(genes))
+    if len(names) < 2:
+        return []
+    cohort = _cohort_genomics(sources, criterion, panels)
+    classes, groups = _altered_classes(cohort, names)
+    altered: dict[str, set[str]] = defaultdict(set)  # gene -> sample labels
+    for label, gene in classes:
+        altered[gene].add(label)
+    tables = []
+    for gene_a, gene_b in combinations(names, 2):
+        covering = [
+            g
+            for g in cohort.group_sizes
+            if cohort.coverage.covers(g, gene_a) and cohort.coverage.covers(g, gene_b)
+        ]
+        total = sum(cohort.group_sizes[g] for g in covering)
+        in_scope = {label for label, group in groups.items() if group in covering}
+        a, b = altered[gene_a] & in_scope, altered[gene_b] & in_scope
+        both = len(a & b)
+        tables.append((gene_a, gene_b, both, len(a) - both, len(b) - both, total - len(a | b)))
+    p_values = []
+    odds_ratios = []
+    for _, _, both, a_only, b_only, neither in tables:
+        result = stats.fisher_exact([[both, a_only], [b_only, neither]], alternative="two-sided")
+        odds_ratios.append(float(result.statistic))
+        p_values.append(float(result.pvalue))
+    q_values = stats.false_discovery_control(p_values, method="bh")
+    return [
+        GenePair(
+            gene_a, gene_b, both, a_only, b_only, neither, odds_ratio, p_value, float(q_value),
+            "co-occurrence" if odds_ratio > 1 else "mutual exclusivity",
+        )
+        for (gene_a, gene_b, both, a_only, b_only, neither), odds_ratio, p_value, q_value in zip(
+            tables, odds_ratios, p_values, q_values, strict=True
+        )
+    ]  # fmt: skip
