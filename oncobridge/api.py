@@ -106,6 +106,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _register_routers() -> None:
     from oncobridge.accounts.api import router as accounts_router
+    from oncobridge.cohorts.api import router as cohorts_router
     from oncobridge.collaborations.api import router as collaborations_router
     from oncobridge.datasharing.api import router as datasharing_router
     from oncobridge.matching.api import router as matching_router
@@ -116,6 +117,7 @@ def _register_routers() -> None:
     api.add_router("", matching_router)
     api.add_router("", collaborations_router)
     api.add_router("", datasharing_router)
+    api.add_router("", cohorts_router)
 
 
 _register_routers()
