@@ -8,6 +8,7 @@ executed confidentiality agreement between that organisation and the owner is in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -17,6 +18,7 @@ from oncobridge.accounts.models import Role
 from oncobridge.collaborations import selectors
 from oncobridge.collaborations.models import (
     ActionItem,
+    Activity,
     Agreement,
     CheckIn,
     Confidentiality,
@@ -26,6 +28,7 @@ from oncobridge.collaborations.models import (
     Programme,
     Project,
     ProjectMember,
+    ProjectOutput,
     ProjectRole,
 )
 from oncobridge.core.errors import NotFound, PermissionDenied
@@ -211,3 +214,73 @@ def agreement_for_user(user: Any, pk: int, *, write: bool = False) -> Agreement:
     if write and not can_manage_agreement(viewer, agreement):
         raise PermissionDenied("Only the parties' alliance managers change an agreement.")
     return agreement
+
+
+# Outputs, activity and the alliance office
+
+
+def output_for_user(user: Any, project: Project, pk: int) -> ProjectOutput:
+    output = project.outputs.filter(pk=pk).first()
+    if output is None:
+        raise NotFound(f"No output {pk} in this project.")
+    return output
+
+
+def confidential_project_ids(viewer: Viewer, project_ids: Iterable[int]) -> frozenset[int]:
+    """Of these projects, those whose confidential documents the viewer reads (see `can_read_document`)."""
+    wanted = set(project_ids)
+    if viewer.platform_admin:
+        return frozenset(wanted)
+    if viewer.user_id is None or not wanted:
+        return frozenset()
+    readable = set(
+        Project.objects.filter(pk__in=wanted, organisation_id__in=viewer.organisation_ids).values_list(
+            "pk", flat=True
+        )
+    )
+    memberships = ProjectMember.objects.filter(
+        project_id__in=wanted - readable, user_id=viewer.user_id
+    ).values_list("project_id", "organisation_id", "project__organisation_id")
+    partners: dict[int, frozenset[int]] = {}
+    for project_id, member_organisation_id, owner_id in memberships:
+        if member_organisation_id not in partners:
+            partners[member_organisation_id] = selectors.cda_partner_ids(
+                organisation_ids=[member_organisation_id]
+            )
+        if owner_id in partners[member_organisation_id]:
+            readable.add(project_id)
+    return frozenset(readable)
+
+
+def visible_activities(viewer: Viewer, *, projects: QuerySet[Project] | None = None) -> QuerySet[Activity]:
+    """Entries of visible projects; one about an agreement or a confidential document only to its readers."""
+    scope = visible_projects(viewer) if projects is None else projects.filter(projects_visible_q(viewer))
+    project_ids = list(scope.values_list("pk", flat=True))
+    confidential_ok = confidential_project_ids(viewer, project_ids)
+    return Activity.objects.filter(project_id__in=project_ids).filter(
+        Q(agreement__isnull=True) | Q(agreement__in=visible_agreements(viewer).values("pk")),
+        Q(document__isnull=True)
+        | ~Q(document__confidentiality=Confidentiality.CONFIDENTIAL)
+        | Q(project_id__in=confidential_ok),
+    )
+
+
+def is_alliance_office(viewer: Viewer) -> bool:
+    return viewer.platform_admin or viewer.has_role(Role.ALLIANCE_MANAGER)
+
+
+def require_alliance_office(user: Any) -> Viewer:
+    """The dashboard and the agreement pipeline are for alliance managers (and platform admins)."""
+    viewer = viewer_for(user)
+    if not is_alliance_office(viewer):
+        raise PermissionDenied("The alliance-office dashboard and pipeline are for alliance managers.")
+    return viewer
+
+
+def office_projects(viewer: Viewer) -> QuerySet[Project]:
+    """The projects an alliance office oversees: those its organisations own."""
+    if viewer.platform_admin:
+        return Project.objects.all()
+    if not viewer.has_role(Role.ALLIANCE_MANAGER):
+        return Project.objects.none()
+    return Project.objects.filter(organisation_id__in=viewer.organisation_ids)

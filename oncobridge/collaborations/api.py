@@ -17,23 +17,27 @@ from oncobridge.accounts.access import api_caller, viewer_for
 from oncobridge.accounts.models import Department, User
 from oncobridge.accounts.selectors import organisation_named
 from oncobridge.accounts.services import token_authenticate
-from oncobridge.collaborations import access, calendars, selectors, services
+from oncobridge.collaborations import access, calendars, office, selectors, services
 from oncobridge.collaborations.models import (
     ActionItem,
+    Activity,
     Agreement,
     CheckIn,
     Document,
     Goal,
     KeyResult,
     Milestone,
+    OutputKind,
     Programme,
     Project,
     ProjectMember,
+    ProjectOutput,
     StageChange,
 )
 from oncobridge.collaborations.schemas import (
     ActionItemOut,
     ActionItemPatch,
+    ActivityOut,
     AgreementFilters,
     AgreementIn,
     AgreementOut,
@@ -41,6 +45,7 @@ from oncobridge.collaborations.schemas import (
     CheckInOut,
     CheckInRecordIn,
     ConfidentialityName,
+    DashboardOut,
     DocumentOut,
     ExpiringQuery,
     GoalIn,
@@ -54,11 +59,16 @@ from oncobridge.collaborations.schemas import (
     MilestoneOut,
     MilestonePatch,
     MilestoneWindow,
+    OutcomeIn,
+    OutputOut,
+    PipelineOut,
+    PipelineQuery,
     PipelineRowOut,
     ProgrammeIn,
     ProgrammeOut,
     ProjectIn,
     ProjectOut,
+    PublicationIn,
     RaciIn,
     ResponsibilityOut,
     StageChangeIn,
@@ -585,3 +595,144 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
         checkins=selectors.calendar_checkins(projects=scope),
     )
     return HttpResponse(body, content_type=CALENDAR_CONTENT_TYPE)
+
+
+# Publications and other outputs
+
+
+@router.get(
+    "/joint-projects/{project_id}/publications", response=list[OutputOut], summary="Publications (PubMed)"
+)
+@paginate(OffsetPagination)
+def publications(request: HttpRequest, project_id: int) -> QuerySet[ProjectOutput]:
+    project = access.project_for_user(api_caller(request), project_id)
+    return office.output_list(project=project, kind=OutputKind.PUBLICATION)
+
+
+@router.post(
+    "/joint-projects/{project_id}/publications", response={201: OutputOut}, summary="Add a publication"
+)
+def publication_add(request: HttpRequest, project_id: int, payload: PublicationIn) -> Status[ProjectOutput]:
+    user = api_caller(request)
+    project = access.project_for_user(user, project_id, write=True)
+    output = services.project_output_add(
+        actor=user,
+        project=project,
+        kind=OutputKind.PUBLICATION,
+        pmid=payload.pmid,
+        title=payload.title,
+        year=payload.year,
+        journal=payload.journal,
+    )
+    return Status(201, output)
+
+
+@router.get(
+    "/joint-projects/{project_id}/outcomes",
+    response=list[OutputOut],
+    summary="Other outcomes: patents, licences, products, clinical trials, datasets",
+)
+@paginate(OffsetPagination)
+def outcomes(request: HttpRequest, project_id: int) -> QuerySet[ProjectOutput]:
+    project = access.project_for_user(api_caller(request), project_id)
+    return office.output_list(project=project, exclude_kind=OutputKind.PUBLICATION)
+
+
+@router.post("/joint-projects/{project_id}/outcomes", response={201: OutputOut}, summary="Add an outcome")
+def outcome_add(request: HttpRequest, project_id: int, payload: OutcomeIn) -> Status[ProjectOutput]:
+    user = api_caller(request)
+    project = access.project_for_user(user, project_id, write=True)
+    output = services.project_output_add(
+        actor=user,
+        project=project,
+        kind=payload.kind,
+        title=payload.title,
+        year=payload.year,
+        reference=payload.reference,
+        description=payload.description,
+    )
+    return Status(201, output)
+
+
+def _output_remove(request: HttpRequest, project_id: int, output_id: int, *, publication: bool) -> None:
+    user = api_caller(request)
+    project = access.project_for_user(user, project_id, write=True)
+    output = access.output_for_user(user, project, output_id)
+    if (output.kind == OutputKind.PUBLICATION) != publication:
+        raise NotFound(f"No {'publication' if publication else 'outcome'} {output_id} in this project.")
+    services.project_output_remove(actor=user, output=output)
+
+
+@router.delete(
+    "/joint-projects/{project_id}/publications/{output_id}", response={204: None}, summary="Remove one"
+)
+def publication_remove(request: HttpRequest, project_id: int, output_id: int) -> Status[None]:
+    _output_remove(request, project_id, output_id, publication=True)
+    return Status(204, None)
+
+
+@router.delete(
+    "/joint-projects/{project_id}/outcomes/{output_id}", response={204: None}, summary="Remove one"
+)
+def outcome_remove(request: HttpRequest, project_id: int, output_id: int) -> Status[None]:
+    _output_remove(request, project_id, output_id, publication=False)
+    return Status(204, None)
+
+
+# Activity
+
+
+@router.get(
+    "/joint-projects/{project_id}/activity", response=list[ActivityOut], summary="What happened, newest first"
+)
+@paginate(OffsetPagination)
+def project_activity(request: HttpRequest, project_id: int) -> QuerySet[Activity]:
+    user = api_caller(request)
+    project = access.project_for_user(user, project_id)
+    scope = Project.objects.filter(pk=project.pk)
+    return access.visible_activities(viewer_for(user), projects=scope).select_related("actor")
+
+
+@router.get(
+    "/me/activity", response=list[ActivityOut], summary="Activity in the projects you are a member of"
+)
+@paginate(OffsetPagination)
+def my_activity(request: HttpRequest) -> QuerySet[Activity]:
+    user = api_caller(request)
+    scope = Project.objects.filter(members__user_id=user.pk)
+    return access.visible_activities(viewer_for(user), projects=scope).select_related("actor")
+
+
+# Export
+
+
+@router.get(
+    "/joint-projects/{project_id}/export",
+    summary="A ZIP of project.json and the documents you may download (each file audited as a download)",
+)
+def project_export(request: HttpRequest, project_id: int) -> FileResponse:
+    user = api_caller(request)
+    project = access.project_for_user(user, project_id)
+    return FileResponse(
+        services.project_export_spooled(actor=user, project=project),
+        as_attachment=True,
+        filename=f"project-{project.pk}-export.zip",
+        content_type="application/zip",
+    )
+
+
+# The alliance office
+
+
+@router.get("/office/dashboard", response=DashboardOut, summary="Alliance-office dashboard (managers only)")
+def office_dashboard(request: HttpRequest) -> office.Dashboard:
+    return office.dashboard(viewer=access.require_alliance_office(api_caller(request)))
+
+
+@router.get(
+    "/office/pipeline", response=PipelineOut, summary="Agreement pipeline with time to execution (managers)"
+)
+def office_pipeline(request: HttpRequest, filters: Query[PipelineQuery]) -> office.Pipeline:
+    viewer = access.require_alliance_office(api_caller(request))
+    party = organisation_named(filters.party, "party") if filters.party else None
+    return office.pipeline(viewer=viewer, kind=filters.kind, party=party)

@@ -366,3 +366,128 @@ class PipelineRowOut(Schema):
     by_status: dict[str, int]
     executed: int
     mean_days_to_execution: float | None
+
+
+# Publications and other outputs
+
+OutcomeKindName = Literal["patent", "licence", "product", "clinical_trial", "dataset"]
+ShortText = Annotated[StorableStr, StringConstraints(max_length=255)]
+
+
+class PublicationIn(Schema):
+    pmid: Annotated[StorableStr, StringConstraints(min_length=1, max_length=20)] = Field(
+        description="The PubMed id (digits; a 'PMID:' prefix is accepted)."
+    )
+    title: Annotated[StorableStr, StringConstraints(max_length=500)] = ""
+    year: int | None = None
+    journal: ShortText = ""
+
+
+class OutcomeIn(Schema):
+    kind: OutcomeKindName
+    title: Annotated[StorableStr, StringConstraints(min_length=1, max_length=500)]
+    year: int | None = None
+    reference: ShortText = Field("", description="Patent number, licence reference, trial id, accession.")
+    description: LongText = ""
+
+
+class OutputOut(Schema):
+    id: int
+    kind: Literal["publication", "patent", "licence", "product", "clinical_trial", "dataset"]
+    pmid: str | None
+    pubmed_url: str | None
+    title: str
+    year: int | None
+    journal: str
+    reference: str
+    description: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_pmid(obj: object) -> str | None:
+        return obj.pmid or None  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_pubmed_url(obj: object) -> str | None:
+        pmid = obj.pmid  # type: ignore[attr-defined]
+        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else None
+
+
+# Activity and the alliance office
+
+
+class ActivityOut(Schema):
+    id: int
+    project_id: int
+    kind: str
+    summary: str
+    actor: PersonOut | None
+    created_at: datetime
+
+
+class StageCountOut(Schema):
+    stage: StageName
+    label: str
+    projects: int
+    partnered: int
+
+
+class AtRiskMilestoneOut(Schema):
+    id: int
+    project_id: int
+    title: str
+    due_date: date
+    status: MilestoneStatusName
+    owner: PersonOut | None
+
+
+class PendingAgreementOut(Schema):
+    id: int = Field(alias="agreement.pk")
+    title: str = Field(alias="agreement.title")
+    kind: AgreementKindName = Field(alias="agreement.kind")
+    status: AgreementStatusName = Field(alias="agreement.status")
+    days_open: int
+
+
+class PartnerSummaryOut(Schema):
+    organisation: str = Field(alias="organisation.slug")
+    name: str = Field(alias="organisation.name")
+    project_ids: list[int]
+    stages: dict[str, int]
+    agreements: dict[str, int]
+    outputs: int
+
+    @staticmethod
+    def resolve_project_ids(obj: object) -> list[int]:
+        return [project.pk for project in obj.projects]  # type: ignore[attr-defined]
+
+
+class DashboardOut(Schema):
+    active_partnerships: int
+    stages: list[StageCountOut]
+    overdue: list[AtRiskMilestoneOut]
+    due_soon: list[AtRiskMilestoneOut]
+    pending: list[PendingAgreementOut]
+    partners: list[PartnerSummaryOut]
+
+
+class ExecutionTimeOut(Schema):
+    kind: AgreementKindName
+    executed: int
+    median_days: float | None
+    mean_days: float | None
+
+
+class PipelineOut(Schema):
+    by_status: dict[str, list[AgreementOut]]
+    execution: list[ExecutionTimeOut]
+    expiring: list[AgreementOut]
+
+    @staticmethod
+    def resolve_by_status(obj: object) -> dict[str, list[object]]:
+        return {column.status: column.agreements for column in obj.columns}  # type: ignore[attr-defined]
+
+
+class PipelineQuery(Schema):
+    kind: AgreementKindName | None = None
+    party: Slug | None = Field(None, description="Only agreements this organisation is party to.")

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+import json
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, BinaryIO
 
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
-from oncobridge.accounts.access import can_manage_organisation
+from oncobridge.accounts.access import can_manage_organisation, viewer_for
 from oncobridge.accounts.models import Department, Membership, Organisation, Role, User
-from oncobridge.collaborations import access, selectors
+from oncobridge.collaborations import access, exports, selectors
 from oncobridge.collaborations.models import (
     ActionItem,
+    Activity,
+    ActivityKind,
     Agreement,
     AgreementKind,
     AgreementStatus,
@@ -30,9 +36,11 @@ from oncobridge.collaborations.models import (
     KeyResult,
     Milestone,
     MilestoneStatus,
+    OutputKind,
     Programme,
     Project,
     ProjectMember,
+    ProjectOutput,
     ProjectRole,
     RaciLetter,
     Responsibility,
@@ -78,6 +86,58 @@ def _text(value: str, field: str, *, required: bool = False) -> str:
 def _require_project_member(project: Project, user: User, field: str) -> None:
     if not project.members.filter(user=user).exists():
         raise ServiceError(f"{user.display_name} is not a member of this project.", field=field)
+
+
+# Activity and notifications
+
+
+def project_activity_url(project: Project) -> str:
+    return reverse("collaborations:project_activity", args=[project.pk])
+
+
+def _project_people(project: Project, *, roles: Iterable[str] | None = None) -> list[User]:
+    members = project.members.select_related("user")
+    if roles is not None:
+        members = members.filter(role__in=list(roles))
+    return [member.user for member in members]
+
+
+def _project_managers(project: Project) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=project.organisation_id,
+            memberships__role=Role.ALLIANCE_MANAGER,
+            is_active=True,
+        ).distinct()
+    )
+
+
+def activity_record(
+    *,
+    actor: User | None,
+    project: Project,
+    kind: str,
+    summary: str,
+    notify_people: Iterable[User] = (),
+    document: Document | None = None,
+    agreement: Agreement | None = None,
+) -> Activity:
+    """An entry in the project's feed, and a notification to the people it concerns (never the actor).
+
+    The e-mail part of the notification goes out when the surrounding transaction commits.
+    """
+    entry = Activity.objects.create(
+        project=project,
+        kind=_choice(kind, ActivityKind, "kind"),
+        actor=actor,
+        summary=summary[:500],
+        document=document,
+        agreement=agreement,
+    )
+    recipients = [person for person in notify_people if actor is None or person.pk != actor.pk]
+    if recipients:
+        notify(recipients=recipients, verb=summary, target_url=project_activity_url(project))
+    return entry
 
 
 # Programmes
@@ -168,7 +228,17 @@ def project_member_add(
     )
     audit_record(actor=actor, action="project.member_set", target=project, user=user.email, role=role)
     if created:
-        notify(recipients=[user], verb=f"You were added to the project “{project.title}”.")
+        activity_record(
+            actor=actor,
+            project=project,
+            kind=ActivityKind.MEMBER_ADDED,
+            summary=f"{user.display_name} joined “{project.title}” for {organisation.name}.",
+        )
+        notify(
+            recipients=[user],
+            verb=f"You were added to the project “{project.title}”.",
+            target_url=project_activity_url(project),
+        )
     return member
 
 
@@ -188,6 +258,16 @@ def project_stage_change(*, actor: User, project: Project, to_stage: str, eviden
     project.stage = to_stage
     audit_record(
         actor=actor, action="project.stage_change", target=project, from_stage=change.from_stage, to=to_stage
+    )
+    activity_record(
+        actor=actor,
+        project=project,
+        kind=ActivityKind.STAGE_CHANGE,
+        summary=(
+            f"“{project.title}” moved from {TranslationalStage(change.from_stage).label.lower()} to "
+            f"{TranslationalStage(to_stage).label.lower()}."
+        ),
+        notify_people=[*_project_people(project), *_project_managers(project)],
     )
     return change
 
@@ -293,8 +373,18 @@ def milestone_create(
     )
     milestone.depends_on.set(list(depends_on))
     audit_record(actor=actor, action="milestone.create", target=milestone)
+    activity_record(
+        actor=actor,
+        project=project,
+        kind=ActivityKind.MILESTONE_CREATED,
+        summary=f"Milestone “{milestone.title}” added to “{project.title}”, due {due_date:%Y-%m-%d}.",
+    )
     if owner is not None and owner.pk != actor.pk:
-        notify(recipients=[owner], verb=f"You own the milestone “{milestone.title}” due {due_date:%Y-%m-%d}.")
+        notify(
+            recipients=[owner],
+            verb=f"You own the milestone “{milestone.title}” due {due_date:%Y-%m-%d}.",
+            target_url=project_activity_url(project),
+        )
     return milestone
 
 
@@ -336,6 +426,7 @@ def milestone_update(
         )
     if depends_on is not None:
         milestone.depends_on.set(list(depends_on))
+    previous_owner_id = milestone.owner_id
     milestone.refresh_from_db()
     audit_record(
         actor=actor,
@@ -343,6 +434,23 @@ def milestone_update(
         target=milestone,
         changed=sorted(fields),
         version=milestone.version,
+    )
+    changed = [name.replace("_", " ") for name in sorted(fields)]
+    if depends_on is not None:
+        changed.append("dependencies")
+    if "status" in fields:
+        changed[changed.index("status")] = f"status: {milestone.get_status_display().lower()}"
+    if "due_date" in fields:
+        changed[changed.index("due date")] = f"due {milestone.due_date:%Y-%m-%d}"
+    concerned = [milestone.owner] if milestone.owner is not None else []
+    if previous_owner_id not in (None, milestone.owner_id):
+        concerned += list(User.objects.filter(pk=previous_owner_id))
+    activity_record(
+        actor=actor,
+        project=project,
+        kind=ActivityKind.MILESTONE_UPDATED,
+        summary=f"Milestone “{milestone.title}” in “{project.title}” updated ({', '.join(changed)}).",
+        notify_people=concerned,
     )
     return milestone
 
@@ -435,10 +543,27 @@ def checkin_record(
             goal=review.goal,
             defaults={"on_track": review.on_track, "comment": review.comment.strip()},
         )
+    audit_record(actor=actor, action="checkin.record", target=checkin, action_items=len(items))
+    owners = {item.owner_id for item in items}
+    activity_record(
+        actor=actor,
+        project=project,
+        kind=ActivityKind.CHECKIN_RECORDED,
+        summary=(
+            f"Check-in of {checkin.scheduled_at:%Y-%m-%d} recorded for “{project.title}” "
+            f"({len(items)} action item{'s' if len(items) != 1 else ''})."
+        ),
+        notify_people=[person for person in _project_people(project) if person.pk not in owners],
+    )
     for item in items:
         due = f", due {item.due_date:%Y-%m-%d}" if item.due_date else ""
-        notify(recipients=[item.owner], verb=f"New action for “{project.title}”: {item.description}{due}")
-    audit_record(actor=actor, action="checkin.record", target=checkin, action_items=len(items))
+        activity_record(
+            actor=actor,
+            project=project,
+            kind=ActivityKind.ACTION_ASSIGNED,
+            summary=f"New action for “{project.title}”: {item.description} ({item.owner.display_name}{due})",
+            notify_people=[item.owner],
+        )
     return checkin
 
 
@@ -493,7 +618,26 @@ def document_upload(
     )
     version = _version_store(actor=actor, document=document, upload=upload, number=1)
     audit_record(actor=actor, action="document.upload", target=document, sha256=version.sha256)
+    _document_activity(actor=actor, document=document, summary=f"“{document.title}” uploaded")
     return document
+
+
+def _document_activity(*, actor: User, document: Document, summary: str) -> None:
+    """Members hear of documents they may read: partners without a CDA never learn of a confidential one."""
+    project = document.project
+    readers = [
+        person
+        for person in _project_people(project)
+        if access.can_read_document(viewer_for(person), document)
+    ]
+    activity_record(
+        actor=actor,
+        project=project,
+        kind=ActivityKind.DOCUMENT_UPLOADED,
+        summary=f"{summary} to “{project.title}”.",
+        notify_people=readers,
+        document=document,
+    )
 
 
 @transaction.atomic
@@ -502,11 +646,16 @@ def document_version_add(*, actor: User, document: Document, upload: File[Any]) 
     latest = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = _version_store(actor=actor, document=locked, upload=upload, number=latest + 1)
     audit_record(actor=actor, action="document.version_add", target=document, number=version.number)
+    _document_activity(
+        actor=actor, document=document, summary=f"Version {version.number} of “{document.title}” uploaded"
+    )
     return version
 
 
 @transaction.atomic
-def document_download(*, actor: User, document: Document, number: int | None = None) -> DocumentVersion:
+def document_download(
+    *, actor: User | None, document: Document, number: int | None = None
+) -> DocumentVersion:
     """The version to send (the latest unless one is named), with the download recorded."""
     versions = document.versions.all()
     version = versions.filter(number=number).first() if number is not None else versions.first()
@@ -608,6 +757,24 @@ def agreement_transition(
         effective_date=locked.effective_date.isoformat() if locked.effective_date else None,
         expiry_date=locked.expiry_date.isoformat() if locked.expiry_date else None,
     )
+    if locked.project is not None:
+        party_ids = set(locked.parties.values_list("pk", flat=True))
+        party_members = {
+            person.pk: person
+            for person in _project_people(locked.project)
+            if Membership.objects.filter(user=person, organisation_id__in=party_ids).exists()
+        }
+        activity_record(
+            actor=actor,
+            project=locked.project,
+            kind=ActivityKind.AGREEMENT_TRANSITION,
+            summary=(
+                f"The agreement “{locked.title}” went from {AgreementStatus(from_status).label.lower()} to "
+                f"{locked.get_status_display().lower()}."
+            ),
+            notify_people=[*party_members.values(), *_party_managers(locked)],
+            agreement=locked,
+        )
     return locked
 
 
@@ -638,3 +805,212 @@ def agreement_reminders_send(*, within_days: int, today: dt.date | None = None) 
         audit_record(actor=None, action="agreement.expiry_reminder", target=agreement)
         reminded += 1
     return reminded
+
+
+@transaction.atomic
+def programme_update(
+    *,
+    viewer: Viewer,
+    actor: User,
+    programme: Programme,
+    title: str,
+    problem_statement: str,
+    lead_departments: Iterable[Department] = (),
+    investigators: Iterable[User] = (),
+    partner_organisations: Iterable[Organisation] = (),
+    resources: Iterable[ResearchAsset] = (),
+    business_contact: User | None = None,
+) -> Programme:
+    """Change a programme's description and people; it stays with its organisation."""
+    if not can_manage_organisation(viewer, programme.organisation_id):
+        raise PermissionDenied("Only the programme organisation's alliance managers change it.")
+    departments = list(lead_departments)
+    if any(department.organisation_id != programme.organisation_id for department in departments):
+        raise ServiceError(
+            "Lead departments belong to the programme's organisation.", field="lead_departments"
+        )
+    programme.title = _text(title, "title", required=True)
+    programme.problem_statement = _text(problem_statement, "problem statement", required=True)
+    programme.business_contact = business_contact
+    programme.save(update_fields=["title", "problem_statement", "business_contact", "updated_at"])
+    programme.lead_departments.set(departments)
+    programme.investigators.set(list(investigators))
+    programme.partner_organisations.set(
+        [o for o in partner_organisations if o.pk != programme.organisation_id]
+    )
+    programme.resources.set(list(resources))
+    audit_record(actor=actor, action="programme.update", target=programme)
+    return programme
+
+
+# Milestones overdue
+
+
+@transaction.atomic
+def milestone_overdue_notices_send(*, today: dt.date | None = None) -> int:
+    """Tell each overdue milestone's owner (or, without one, the project's leads) once per due date."""
+    sent = 0
+    overdue = selectors.milestones_overdue(projects=Project.objects.all(), today=today)
+    for milestone in overdue.select_for_update(of=("self",)):
+        if milestone.overdue_notified_for == milestone.due_date:
+            continue
+        project = milestone.project
+        concerned = (
+            [milestone.owner]
+            if milestone.owner is not None
+            else _project_people(project, roles=[ProjectRole.LEAD])
+        )
+        activity_record(
+            actor=None,
+            project=project,
+            kind=ActivityKind.MILESTONE_OVERDUE,
+            summary=(
+                f"Milestone “{milestone.title}” in “{project.title}” is overdue "
+                f"(due {milestone.due_date:%Y-%m-%d}, {milestone.get_status_display().lower()})."
+            ),
+            notify_people=concerned,
+        )
+        # A plain update: the notice is no edit of the milestone and must not bump its version.
+        Milestone.objects.filter(pk=milestone.pk).update(overdue_notified_for=milestone.due_date)
+        sent += 1
+    return sent
+
+
+# Publications and other outputs
+
+PMID_MAX_DIGITS = 12
+FIRST_PUBLICATION_YEAR = 1800
+
+
+def _pmid(value: str) -> str:
+    value = value.strip()
+    if value.upper().startswith("PMID:"):
+        value = value[5:].strip()
+    if not value.isascii() or not value.isdigit() or len(value) > PMID_MAX_DIGITS or int(value) == 0:
+        raise ServiceError(
+            f"'{value}' is not a PubMed id: it is a positive number of at most {PMID_MAX_DIGITS} digits.",
+            field="pmid",
+        )
+    return str(int(value))
+
+
+@transaction.atomic
+def project_output_add(
+    *,
+    actor: User,
+    project: Project,
+    kind: str,
+    pmid: str = "",
+    title: str = "",
+    year: int | None = None,
+    journal: str = "",
+    reference: str = "",
+    description: str = "",
+) -> ProjectOutput:
+    """Record what the partnership produced: a publication by PubMed id, or another outcome by its title."""
+    kind = _choice(kind, OutputKind, "kind")
+    if year is not None and not FIRST_PUBLICATION_YEAR <= year <= timezone.localdate().year + 1:
+        raise ServiceError(f"{year} is not a plausible year.", field="year")
+    title = title.strip()[:500]
+    if kind == OutputKind.PUBLICATION:
+        pmid = _pmid(pmid)
+        if project.outputs.filter(pmid=pmid).exists():
+            raise Conflict(f"PMID {pmid} is already recorded for this project.", field="pmid")
+    else:
+        if pmid.strip():
+            raise ServiceError("Only publications have a PubMed id.", field="pmid")
+        pmid = ""
+        if not title:
+            raise ServiceError("The title is required.", field="title")
+    output = ProjectOutput.objects.create(
+        project=project,
+        kind=kind,
+        pmid=pmid,
+        title=title,
+        year=year,
+        journal=journal.strip()[:255],
+        reference=reference.strip()[:255],
+        description=description.strip(),
+        created_by=actor,
+    )
+    audit_record(actor=actor, action="output.add", target=output, kind=kind, pmid=pmid)
+    label = f"PMID {pmid}" if kind == OutputKind.PUBLICATION else output.get_kind_display().lower()
+    activity_record(
+        actor=actor,
+        project=project,
+        kind=ActivityKind.OUTPUT_ADDED,
+        summary=f"Output recorded for “{project.title}”: {label}" + (f", “{title}”." if title else "."),
+    )
+    return output
+
+
+@transaction.atomic
+def project_output_remove(*, actor: User, output: ProjectOutput) -> None:
+    audit_record(actor=actor, action="output.remove", target=output, kind=output.kind, pmid=output.pmid)
+    output.delete()
+
+
+# Export
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    documents: int
+    files: int
+    bytes_written: int
+
+
+def project_export(
+    *,
+    actor: User | None,
+    project: Project,
+    destination: BinaryIO,
+    viewer: Viewer | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportSummary:
+    """Write a ZIP of project.json and every document version the viewer may download, each one audited.
+
+    The viewer is the actor's unless given (the CLI's operator, acting as nobody in particular, sees all).
+    `progress(done, total)` is called after each file. Not one transaction: the audit of the files already
+    written stays even if a later one fails.
+    """
+    viewer = viewer if viewer is not None else viewer_for(actor)
+    documents = exports.exportable_documents(viewer=viewer, project=project)
+    data = exports.project_export_data(viewer=viewer, project=project, documents=documents)
+    data["exported_by"] = {"id": actor.pk, "email": actor.email} if actor is not None else "operator"
+    versions = [version for document in documents for version in document.versions.all()]
+    total = len(versions) + 1
+    written = 0
+    with zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
+        archive.writestr("project.json", payload)
+        written += len(payload)
+        if progress:
+            progress(1, total)
+        for done, version in enumerate(versions, start=2):
+            document_download(actor=actor, document=version.document, number=version.number)
+            with (
+                version.file.open("rb") as source,
+                archive.open(exports.archive_path(version), "w") as target,
+            ):
+                for chunk in source.chunks():
+                    target.write(chunk)
+                    written += len(chunk)
+            if progress:
+                progress(done, total)
+    audit_record(
+        actor=actor, action="project.export", target=project, documents=len(documents), files=len(versions)
+    )
+    return ExportSummary(documents=len(documents), files=len(versions), bytes_written=written)
+
+
+def project_export_spooled(*, actor: User, project: Project) -> IO[bytes]:
+    """The export in a temporary file, rewound, for a download (the caller closes it)."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
+    try:
+        project_export(actor=actor, project=project, destination=spool)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
