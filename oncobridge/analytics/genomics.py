@@ -8,6 +8,8 @@ The queries return small aggregates per (dataset, panel); the per-gene sums over
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from oncobridge.analytics.definitions import (
     Oncoprint,
     OncoprintCell,
 )
-from oncobridge.analytics.sources import SAMPLE_KEY, Tables, tables_for
+from oncobridge.analytics.sources import PATIENT_KEY, SAMPLE_KEY, Tables, tables_for
 
 Panels = Mapping[str, frozenset[str]]
 PanelGroup = tuple[str, str | None]  # (dataset, GENE_PANEL value or None)
@@ -92,6 +94,20 @@ def _cohort_genomics(
     group_sizes = {(row["dataset"], row["panel"]): row["size"] for row in engine.execute(sizes).to_pylist()}
     coverage = Coverage({source.key: source for source in sources}, panels or {})
     return _CohortGenomics(tables, samples, group_sizes, coverage)
+
+
+def _tagged_samples(tables: Tables, members: ir.Table) -> ir.Table:
+    """(dataset, sample_id, panel) for the given samples: their GENE_PANEL attribute, or null."""
+    attributes = tables.clinical_attributes
+    assigned = (
+        attributes.filter(
+            (attributes.entity_type == "sample") & (attributes.attribute.upper() == "GENE_PANEL")
+        )
+        .group_by([attributes.dataset, attributes.entity_id])
+        .aggregate(panel=attributes.value.max())
+        .rename(sample_id="entity_id")
+    )
+    return members.left_join(assigned, SAMPLE_KEY).select(members.dataset, members.sample_id, assigned.panel)
 
 
 def mutation_frequencies(
@@ -229,3 +245,32 @@ def cooccurrence(
             tables, odds_ratios, p_values, q_values, strict=True
         )
     ]  # fmt: skip
+
+
+def profiled_patients(
+    sources: Sequence[DatasetSource],
+    tables: Tables,
+    cohort: ir.Table,
+    gene: str,
+    panels: Panels | None,
+) -> ir.Table:
+    """The cohort's patients with at least one sample profiled for the gene (all of them, patients without
+    samples included, when every source profiles every gene)."""
+    if not panels and all(source.panel_genes is None for source in sources):
+        return cohort
+    coverage = Coverage({source.key: source for source in sources}, panels or {})
+    samples = _tagged_samples(tables, tables.sample_map.semi_join(cohort, PATIENT_KEY))
+    groups = engine.execute(samples.select("dataset", "panel").distinct()).to_pylist()
+    covering = [
+        (row["dataset"], row["panel"])
+        for row in groups
+        if coverage.covers((row["dataset"], row["panel"]), gene)
+    ]
+    if not covering:
+        return cohort.limit(0)
+    conditions = [
+        (samples.dataset == dataset) & (samples.panel.isnull() if panel is None else samples.panel == panel)
+        for dataset, panel in covering
+    ]
+    profiled = samples.filter(functools.reduce(operator.or_, conditions))
+    return cohort.semi_join(profiled, PATIENT_KEY)
