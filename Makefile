@@ -7,7 +7,7 @@ PORT ?= 8000
 ONCOBRIDGE_DATA_DIR ?= $(if $(wildcard ../shared/data/README.md),$(abspath ../shared/data),)
 export ONCOBRIDGE_DATA_DIR PORT
 
-.PHONY: install demo serve test test-fast lint format bench clean
+.PHONY: install demo serve test test-fast lint format bench bench-analytics clean
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,9 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/portfolio_search.py
+
+bench-analytics: install
+	$(BIN)/python benchmarks/cohort_analytics.py
 
 clean:
 	rm -rf $(VENV) var
