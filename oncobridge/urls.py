@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("oncobridge.accounts.urls")),
     path("matching/", include("oncobridge.matching.urls")),
+    path("collaborations/", include("oncobridge.collaborations.urls")),
     path("", include("oncobridge.portfolio.urls")),
 ]

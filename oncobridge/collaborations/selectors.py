@@ -25,6 +25,7 @@ from oncobridge.collaborations.models import (
     ProjectMember,
     StageChange,
 )
+from oncobridge.core.models import AuditEvent
 from oncobridge.core.visibility import Viewer
 
 
@@ -191,3 +192,37 @@ def calendar_checkins(*, projects: QuerySet[Project]) -> QuerySet[CheckIn]:
     return (
         CheckIn.objects.filter(project__in=projects).select_related("project").order_by("scheduled_at", "id")
     )
+
+
+# Pages of the web UI
+
+
+def project_overview(*, viewer: Viewer, stage: str | None = None, mine: bool = False) -> QuerySet[Project]:
+    """The project list page: visible projects with their member, milestone and overdue counts."""
+    today = timezone.localdate()
+    projects = project_list(viewer=viewer, stage=stage)
+    if mine:
+        memberships = ProjectMember.objects.filter(user_id=viewer.user_id or 0)
+        projects = projects.filter(pk__in=memberships.values("project"))
+    return projects.annotate(
+        member_count=Count("members", distinct=True),
+        milestone_count=Count("milestones", distinct=True),
+        overdue_count=Count(
+            "milestones",
+            filter=Q(milestones__due_date__lt=today) & ~Q(milestones__status=MilestoneStatus.DONE),
+            distinct=True,
+        ),
+    )
+
+
+def programme_projects(*, viewer: Viewer, programme: Programme) -> QuerySet[Project]:
+    return project_list(viewer=viewer).filter(programme=programme)
+
+
+def agreement_history(*, agreement: Agreement) -> QuerySet[AuditEvent]:
+    """An agreement's drafting and every status change, oldest first, from the audit trail."""
+    return AuditEvent.objects.filter(
+        target_type=Agreement._meta.label_lower,
+        target_id=str(agreement.pk),
+        action__in=["agreement.create", "agreement.transition"],
+    ).order_by("occurred_at", "id")

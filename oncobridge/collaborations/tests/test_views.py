@@ -1,0 +1,812 @@
+"""The collaborations web pages, per persona (see tests/conftest.py: Ivan leads, Paula is under CDA)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from oncobridge.accounts.access import viewer_for
+from oncobridge.accounts.models import Role, User
+from oncobridge.accounts.services import user_create
+from oncobridge.collaborations import services
+from oncobridge.collaborations.models import (
+    ActionItem,
+    Agreement,
+    CheckIn,
+    Document,
+    Milestone,
+    Programme,
+    Project,
+    ProjectRole,
+)
+from oncobridge.collaborations.tests.conftest import Joint, today
+from oncobridge.conftest import PASSWORD, Alliance
+from oncobridge.core.models import AuditEvent
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(name: str, *args: Any) -> str:
+    return reverse(f"collaborations:{name}", args=args)
+
+
+def page(response: Any) -> str:
+    return str(response.content.decode())
+
+
+def stream(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def outsider(alliance: Alliance) -> User:
+    """A Globex member who is on none of the centre's projects."""
+    return user_create(
+        email="olga@globex.example",
+        full_name="Olga Other",
+        organisation=alliance.globex,
+        role=Role.INDUSTRY_MEMBER,
+        password=PASSWORD,
+    )
+
+
+# Who sees what
+
+
+def test_anonymous_visitor_is_sent_to_login(joint: Joint) -> None:
+    for target in (url("project_list"), url("project_detail", joint.project.pk), url("task_list")):
+        response = Client().get(target)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_account_without_membership_sees_a_friendly_page(alliance: Alliance, joint: Joint) -> None:
+    response = client_for(alliance.oscar).get(url("project_detail", joint.project.pk))
+
+    assert response.status_code == 403
+    assert "no membership" in page(response)
+
+
+def test_outsider_gets_404_for_the_project_its_documents_and_its_forms(
+    alliance: Alliance, joint: Joint
+) -> None:
+    client = client_for(outsider(alliance))
+    project = joint.project
+
+    for target in (
+        url("project_detail", project.pk),
+        url("document_download", project.pk, joint.protocol.pk),
+        url("milestone_edit", project.pk, joint.assay.pk),
+        url("milestone_create", project.pk),
+    ):
+        assert client.get(target).status_code == 404, target
+    assert client.post(url("milestone_create", project.pk), {"title": "x"}).status_code == 404
+    assert "EGFR organoid screen" not in page(client.get(url("project_list"), {"scope": "all"}))
+
+
+def test_member_of_the_owning_organisation_reads_the_project_but_cannot_change_it(
+    alliance: Alliance, joint: Joint
+) -> None:
+    client = client_for(alliance.tess)
+    response = client.get(url("project_detail", joint.project.pk))
+
+    assert response.status_code == 200
+    assert "Term sheet" in page(response)
+    assert "Add a milestone" not in page(response)
+    refused = client.post(
+        url("milestone_create", joint.project.pk),
+        {"title": "Sneaky", "due_date": "2030-01-01", "status": "planned"},
+    )
+    assert refused.status_code == 403
+    assert not Milestone.objects.filter(title="Sneaky").exists()
+
+
+def test_lead_sees_the_project_home_with_every_section_and_edit_links(
+    alliance: Alliance, joint: Joint
+) -> None:
+    response = client_for(alliance.ivan).get(url("project_detail", joint.project.pk))
+    html = page(response)
+
+    assert response.status_code == 200
+    for text in (
+        "Translational stage",
+        "Members and roles",
+        "Paula Partner",
+        "Acme Oncology",
+        "Assay validated",
+        "Screening protocol",
+        "Term sheet",
+        "Add a milestone",
+        "Upload a document",
+        "calendar.ics",
+    ):
+        assert text in html, text
+
+
+def test_partner_under_cda_sees_and_downloads_the_confidential_document(
+    alliance: Alliance, joint: Joint
+) -> None:
+    client = client_for(alliance.paula)
+    html = page(client.get(url("project_detail", joint.project.pk)))
+    response = client.get(url("document_download", joint.project.pk, joint.term_sheet.pk))
+
+    assert "Term sheet" in html
+    assert stream(response) == b"Milestone payment: 1M."
+    assert response["Content-Disposition"].startswith('attachment; filename="terms')
+    event = AuditEvent.objects.get(action="document.download")
+    assert (event.actor, event.target_id) == (alliance.paula, str(joint.term_sheet.pk))
+
+
+def test_partner_without_cda_neither_sees_nor_downloads_the_confidential_document(
+    alliance: Alliance, joint: Joint
+) -> None:
+    client = client_for(alliance.gary)
+    html = page(client.get(url("project_detail", joint.project.pk)))
+    response = client.get(url("document_download", joint.project.pk, joint.term_sheet.pk))
+
+    assert "Screening protocol" in html
+    assert "Term sheet" not in html
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="document.download").exists()
+
+
+def test_partner_member_cannot_change_the_project(alliance: Alliance, joint: Joint) -> None:
+    response = client_for(alliance.paula).post(
+        url("project_stage", joint.project.pk), {"stage": "proof_of_concept", "evidence": "We say so."}
+    )
+
+    assert response.status_code == 403
+    joint.project.refresh_from_db()
+    assert joint.project.stage == "fundamental_research"
+
+
+# Project list and creation
+
+
+def test_project_list_shows_mine_by_default_and_all_i_may_see_on_request(
+    alliance: Alliance, joint: Joint
+) -> None:
+    services.project_create(
+        viewer=viewer_for(alliance.alice),
+        actor=alliance.alice,
+        organisation=alliance.centre,
+        title="Biobank audit",
+    )
+    client = client_for(alliance.ivan)
+
+    mine = page(client.get(url("project_list")))
+    everything = page(client.get(url("project_list"), {"scope": "all"}))
+
+    assert "EGFR organoid screen" in mine and "Biobank audit" not in mine
+    assert "EGFR organoid screen" in everything and "Biobank audit" in everything
+
+
+def test_project_list_filters_by_stage(alliance: Alliance, joint: Joint) -> None:
+    client = client_for(alliance.ivan)
+
+    assert "EGFR organoid screen" in page(client.get(url("project_list"), {"stage": "fundamental_research"}))
+    assert "EGFR organoid screen" not in page(client.get(url("project_list"), {"stage": "patient_care"}))
+
+
+def test_project_list_counts_overdue_milestones(alliance: Alliance, joint: Joint) -> None:
+    services.milestone_create(
+        actor=alliance.ivan, project=joint.project, title="Late", due_date=today() - dt.timedelta(days=3)
+    )
+
+    assert "1 overdue" in page(client_for(alliance.ivan).get(url("project_list")))
+
+
+def test_project_list_runs_the_same_number_of_queries_for_many_projects(
+    alliance: Alliance, django_assert_num_queries: Any
+) -> None:
+    def create(n: int) -> None:
+        for i in range(n):
+            project = services.project_create(
+                viewer=viewer_for(alliance.ivan),
+                actor=alliance.ivan,
+                organisation=alliance.centre,
+                title=f"P{i}",
+            )
+            services.milestone_create(actor=alliance.ivan, project=project, title="M", due_date=today())
+
+    client = client_for(alliance.ivan)
+    create(2)
+    with django_assert_num_queries(8) as few:
+        client.get(url("project_list"))
+    create(8)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url("project_list"))
+    assert response.context["page"].paginator.count == 10
+
+
+def test_investigator_starts_a_project_and_leads_it(alliance: Alliance) -> None:
+    response = client_for(alliance.ivan).post(
+        url("project_create"),
+        {
+            "organisation": alliance.centre.pk,
+            "title": "KRAS degrader",
+            "summary": "",
+            "stage": "proof_of_concept",
+        },
+    )
+
+    project = Project.objects.get(title="KRAS degrader")
+    assert response.status_code == 302
+    assert response["Location"] == url("project_detail", project.pk)
+    assert project.stage == "proof_of_concept"
+    assert project.members.get().user == alliance.ivan and project.members.get().role == ProjectRole.LEAD
+
+
+def test_project_without_a_title_is_refused_with_the_field_named(alliance: Alliance) -> None:
+    response = client_for(alliance.ivan).post(
+        url("project_create"), {"organisation": alliance.centre.pk, "title": "", "stage": "development"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == ["This field is required."]
+    assert not Project.objects.exists()
+
+
+def test_industry_member_may_not_start_a_project(alliance: Alliance) -> None:
+    assert client_for(alliance.paula).get(url("project_create")).status_code == 403
+
+
+def test_a_project_starts_from_an_approved_introduction(alliance: Alliance) -> None:
+    from oncobridge.matching.models import Introduction, IntroductionStatus
+
+    introduction = Introduction.objects.create(
+        requester=alliance.ivan,
+        requester_organisation=alliance.centre,
+        target_kind="partner",
+        target_id=1,
+        target_organisation=alliance.acme,
+        target_title="Acme organoid platform",
+        status=IntroductionStatus.APPROVED,
+    )
+    client = client_for(alliance.ivan)
+
+    form = client.get(url("project_create"), {"introduction": introduction.pk}).context["form"]
+    response = client.post(
+        url("project_create"),
+        {
+            "organisation": alliance.centre.pk,
+            "title": form.initial["title"],
+            "stage": "fundamental_research",
+            "introduction": introduction.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    assert Project.objects.get(title="Acme organoid platform").introduction == introduction
+
+
+# Stage, members, goals
+
+
+def test_lead_moves_the_project_to_the_next_stage_with_evidence(alliance: Alliance, joint: Joint) -> None:
+    client = client_for(alliance.ivan)
+    client.post(
+        url("project_stage", joint.project.pk), {"stage": "proof_of_concept", "evidence": "IC50 < 10 nM"}
+    )
+
+    html = page(client.get(url("project_detail", joint.project.pk)))
+    assert "Fundamental research → Proof of concept" in html
+    assert "Evidence: IC50 &lt; 10 nM" in html
+
+
+def test_a_stage_change_without_evidence_names_the_field(alliance: Alliance, joint: Joint) -> None:
+    response = client_for(alliance.ivan).post(
+        url("project_stage", joint.project.pk), {"stage": "proof_of_concept", "evidence": ""}
+    )
+
+    assert response.status_code == 200
+    assert "evidence" in response.context["form"].errors
+
+
+def test_lead_adds_a_member_for_their_organisation(alliance: Alliance, joint: Joint) -> None:
+    response = client_for(alliance.ivan).post(
+        url("member_add", joint.project.pk),
+        {"email": "tess@stolaf.example", "organisation": alliance.centre.pk, "role": "observer"},
+    )
+
+    assert response.status_code == 302
+    assert joint.project.members.get(user=alliance.tess).role == "observer"
+
+
+def test_adding_someone_for_an_organisation_they_do_not_belong_to_is_refused(
+    alliance: Alliance, joint: Joint
+) -> None:
+    response = client_for(alliance.ivan).post(
+        url("member_add", joint.project.pk),
+        {"email": "tess@stolaf.example", "organisation": alliance.acme.pk, "role": "member"},
+    )
+
+    assert response.context["form"].errors["organisation"] == [
+        "Tess Trainee is not a member of Acme Oncology."
+    ]
+
+
+def test_a_goal_with_key_results_is_added_and_progress_is_updated_with_htmx(
+    alliance: Alliance, joint: Joint
+) -> None:
+    client = client_for(alliance.ivan)
+    client.post(
+        url("goal_create", joint.project.pk),
+        {"title": "Validate the assay", "key_results": "Organoid lines screened; 40; lines"},
+    )
+    result = joint.project.goals.get().key_results.get()
+
+    response = client.post(
+        url("key_result_update", joint.project.pk, result.pk), {"current": "12"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert "12 of 40 lines" in page(response)
+    result.refresh_from_db()
+    assert result.current == 12
+
+
+def test_a_key_result_line_without_a_numeric_target_names_the_line(alliance: Alliance, joint: Joint) -> None:
+    response = client_for(alliance.ivan).post(
+        url("goal_create", joint.project.pk), {"title": "G", "key_results": "Lines; 40\nPapers; many"}
+    )
+
+    assert response.context["form"].errors["key_results"] == ["Line 2: the target “many” is not a number."]
+
+
+# Milestones, timeline and RACI
+
+
+def milestone_post(milestone: Milestone, **changes: Any) -> dict[str, Any]:
+    data = {
+        "title": milestone.title,
+        "description": milestone.description,
+        "owner": milestone.owner_id or "",
+        "due_date": milestone.due_date.isoformat(),
+        "status": milestone.status,
+        "version": milestone.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_lead_adds_a_milestone_with_an_owner_and_a_dependency(alliance: Alliance, joint: Joint) -> None:
+    response = client_for(alliance.ivan).post(
+        url("milestone_create", joint.project.pk),
+        {
+            "title": "Screen complete",
+            "owner": alliance.nora.pk,
+            "due_date": (today() + dt.timedelta(days=60)).isoformat(),
+            "status": "planned",
+            "depends_on": [joint.assay.pk],
+        },
+    )
+
+    milestone = Milestone.objects.get(title="Screen complete")
+    assert response.status_code == 302
+    assert milestone.owner == alliance.nora
+    assert list(milestone.depends_on.all()) == [joint.assay]
+
+
+def test_a_milestone_owner_is_chosen_among_the_project_members(alliance: Alliance, joint: Joint) -> None:
+    response = client_for(alliance.ivan).post(
+        url("milestone_create", joint.project.pk),
+        {"title": "X", "owner": alliance.tess.pk, "due_date": "2030-01-01", "status": "planned"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["owner"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert not Milestone.objects.filter(title="X").exists()
+
+
+def test_a_stale_milestone_edit_shows_a_conflict_with_the_other_values_and_keeps_mine(
+    alliance: Alliance, joint: Joint
+) -> None:
+    services.project_member_add(
+        actor=alliance.ivan,
+        project=joint.project,
+        user=alliance.alice,
+        organisation=alliance.centre,
+        role="lead",
+    )
+    stale = Milestone.objects.get(pk=joint.assay.pk)
+    edit = url("milestone_edit", joint.project.pk, joint.assay.pk)
+    client_for(alliance.alice).post(edit, milestone_post(stale, status="blocked", title="Assay blocked"))
+
+    response = client_for(alliance.ivan).post(edit, milestone_post(stale, title="Assay validated twice"))
+
+    html = page(response)
+    assert response.status_code == 409
+    assert "Someone else changed this milestone" in html
+    assert "Assay blocked" in html and "Blocked" in html  # what Alice saved
+    assert 'value="Assay validated twice"' in html  # what Ivan typed, still in the form
+    current = Milestone.objects.get(pk=joint.assay.pk)
+    assert (current.title, current.status, current.version) == ("Assay blocked", "blocked", 2)
+
+
+def test_resubmitting_after_a_conflict_applies_my_change_on_top(alliance: Alliance, joint: Joint) -> None:
+    stale = Milestone.objects.get(pk=joint.assay.pk)
+    edit = url("milestone_edit", joint.project.pk, joint.assay.pk)
+    client = client_for(alliance.ivan)
+    client.post(edit, milestone_post(stale, status="blocked"))
+    conflict = client.post(edit, milestone_post(stale, title="Assay validated twice"))
+
+    resubmit = client.post(edit, conflict.context["form"].data)
+
+    assert resubmit.status_code == 302
+    current = Milestone.objects.get(pk=joint.assay.pk)
+    assert (current.title, current.version) == ("Assay validated twice", 3)
+
+
+def test_the_project_page_draws_the_timeline_with_overdue_milestones_flagged(
+    alliance: Alliance, joint: Joint
+) -> None:
+    services.milestone_create(
+        actor=alliance.ivan,
+        project=joint.project,
+        title="Ethics approval",
+        due_date=today() - dt.timedelta(days=2),
+    )
+
+    html = page(client_for(alliance.ivan).get(url("project_detail", joint.project.pk)))
+
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img"' in html
+    assert "Ethics approval (overdue)" in html
+    assert html.count("badge--overdue") == 1
+    assert "Due soon" in html  # the assay is due in a week
+
+
+def test_lead_fills_the_raci_matrix(alliance: Alliance, joint: Joint) -> None:
+    assay = joint.assay.pk
+    response = client_for(alliance.ivan).post(
+        url("raci_edit", joint.project.pk),
+        {f"raci_{assay}_{alliance.ivan.pk}": "A", f"raci_{assay}_{alliance.paula.pk}": "C"},
+    )
+
+    assert response.status_code == 302
+    letters = {cell.user: cell.letter for cell in joint.assay.responsibilities.all()}
+    assert letters == {alliance.ivan: "A", alliance.paula: "C"}
+
+
+def test_a_raci_row_with_two_accountable_people_is_refused(alliance: Alliance, joint: Joint) -> None:
+    assay = joint.assay.pk
+    response = client_for(alliance.ivan).post(
+        url("raci_edit", joint.project.pk),
+        {f"raci_{assay}_{alliance.ivan.pk}": "A", f"raci_{assay}_{alliance.paula.pk}": "A"},
+    )
+
+    assert response.status_code == 400
+    assert "Assay validated: Exactly one person is accountable (A) for a milestone." in page(response)
+    assert not joint.assay.responsibilities.exists()
+
+
+# Check-ins and tasks
+
+
+def test_a_check_in_is_scheduled_and_recorded_and_its_action_lands_in_the_owners_tasks(
+    alliance: Alliance, joint: Joint
+) -> None:
+    client = client_for(alliance.ivan)
+    goal = services.goal_create(actor=alliance.ivan, project=joint.project, title="Validate the assay")
+    client.post(
+        url("checkin_create", joint.project.pk), {"scheduled_at": "2026-01-15T10:00", "agenda": "Assay QC"}
+    )
+    checkin = CheckIn.objects.get()
+
+    response = client.post(
+        url("checkin_record", joint.project.pk, checkin.pk),
+        {
+            "notes": "QC passed on 38 of 40 lines.",
+            "decisions": "Go for the full screen.",
+            f"goal_{goal.pk}": "on_track",
+            "items-TOTAL_FORMS": "3",
+            "items-INITIAL_FORMS": "0",
+            "items-0-description": "Send the QC report to Acme",
+            "items-0-owner": alliance.paula.pk,
+            "items-0-due_date": "2026-01-22",
+        },
+    )
+
+    assert response.status_code == 302
+    tasks = page(client_for(alliance.paula).get(url("task_list")))
+    assert "Send the QC report to Acme" in tasks and "EGFR organoid screen" in tasks
+    project_page = page(client.get(url("project_detail", joint.project.pk)))
+    assert "Go for the full screen." in project_page
+    assert "On track" in project_page
+
+
+def test_an_action_item_without_an_owner_is_refused_with_the_field_named(
+    alliance: Alliance, joint: Joint
+) -> None:
+    checkin = services.checkin_create(actor=alliance.ivan, project=joint.project, scheduled_at=timezone.now())
+    response = client_for(alliance.ivan).post(
+        url("checkin_record", joint.project.pk, checkin.pk),
+        {"items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-0-description": "Do it"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["items"].errors[0]["owner"] == ["Every action item has an owner."]
+    assert not ActionItem.objects.exists()
+
+
+def task(
+    alliance: Alliance, joint: Joint, owner: User, description: str = "Ship the organoids"
+) -> ActionItem:
+    checkin = services.checkin_create(actor=alliance.ivan, project=joint.project, scheduled_at=timezone.now())
+    services.checkin_record(
+        actor=alliance.ivan, checkin=checkin, action_items=[services.ActionItemSpec(description, owner)]
+    )
+    return ActionItem.objects.get(description=description)
+
+
+def test_the_owner_marks_a_task_done_with_htmx(alliance: Alliance, joint: Joint) -> None:
+    item = task(alliance, joint, alliance.paula)
+
+    response = client_for(alliance.paula).post(
+        url("task_done", item.pk), {"done": "1"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert "badge--done" in page(response) and "Reopen" in page(response)
+    item.refresh_from_db()
+    assert item.done
+    assert "Ship the organoids" not in page(client_for(alliance.paula).get(url("task_list")))
+
+
+def test_someone_elses_task_cannot_be_marked_done(alliance: Alliance, joint: Joint) -> None:
+    item = task(alliance, joint, alliance.paula)
+
+    response = client_for(alliance.gary).post(url("task_done", item.pk), {"done": "1"})
+
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert not item.done
+
+
+def test_the_task_list_runs_the_same_number_of_queries_for_many_tasks(
+    alliance: Alliance, joint: Joint, django_assert_num_queries: Any
+) -> None:
+    client = client_for(alliance.paula)
+    task(alliance, joint, alliance.paula, "Task 0")
+    with django_assert_num_queries(7) as few:
+        client.get(url("task_list"))
+    for n in range(1, 6):
+        task(alliance, joint, alliance.paula, f"Task {n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url("task_list"))
+    assert response.context["page"].paginator.count == 6
+
+
+# Documents
+
+
+def test_lead_uploads_a_confidential_document_that_a_partner_without_cda_does_not_see(
+    alliance: Alliance, joint: Joint
+) -> None:
+    response = client_for(alliance.ivan).post(
+        url("document_upload", joint.project.pk),
+        {
+            "title": "Licence draft",
+            "confidentiality": "confidential",
+            "file": SimpleUploadedFile("licence.txt", b"Royalty 4%."),
+        },
+    )
+
+    assert response.status_code == 302
+    assert Document.objects.get(title="Licence draft").confidentiality == "confidential"
+    assert "Licence draft" in page(client_for(alliance.paula).get(url("project_detail", joint.project.pk)))
+    assert "Licence draft" not in page(client_for(alliance.gary).get(url("project_detail", joint.project.pk)))
+
+
+def test_an_upload_without_a_file_names_the_field(alliance: Alliance, joint: Joint) -> None:
+    response = client_for(alliance.ivan).post(
+        url("document_upload", joint.project.pk), {"title": "Empty", "confidentiality": "internal"}
+    )
+
+    assert response.context["form"].errors["file"] == ["This field is required."]
+
+
+def test_a_new_version_is_listed_and_the_old_one_still_downloads(alliance: Alliance, joint: Joint) -> None:
+    client = client_for(alliance.ivan)
+    client.post(
+        url("document_version_add", joint.project.pk, joint.protocol.pk),
+        {"file": SimpleUploadedFile("protocol-v2.txt", b"Seed 3000 cells per well.")},
+    )
+
+    html = page(client.get(url("project_detail", joint.project.pk)))
+    latest = client.get(url("document_download", joint.project.pk, joint.protocol.pk))
+    first = client.get(url("document_download", joint.project.pk, joint.protocol.pk) + "?version=1")
+
+    assert "protocol-v2.txt" in html and "v2" in html
+    assert stream(latest) == b"Seed 3000 cells per well."
+    assert stream(first) == b"Seed 2000 cells per well."
+
+
+# Programmes
+
+
+def test_alliance_manager_starts_and_edits_a_programme(alliance: Alliance) -> None:
+    client = client_for(alliance.alice)
+    client.post(
+        url("programme_create"),
+        {
+            "organisation": alliance.centre.pk,
+            "title": "Lung cancer resistance",
+            "problem_statement": "Why EGFR inhibitors stop working.",
+            "investigators": [alliance.ivan.pk],
+            "partner_organisations": [alliance.acme.pk],
+            "business_contact": alliance.alice.pk,
+        },
+    )
+    programme = Programme.objects.get()
+
+    client.post(
+        url("programme_edit", programme.pk),
+        {"title": "Lung cancer drug resistance", "problem_statement": "Why EGFR inhibitors stop working."},
+    )
+
+    programme.refresh_from_db()
+    assert programme.title == "Lung cancer drug resistance"
+    assert not programme.investigators.exists()
+    html = page(client_for(alliance.ivan).get(url("programme_detail", programme.pk)))
+    assert "Lung cancer drug resistance" in html and "Why EGFR inhibitors stop working." in html
+
+
+def test_investigator_may_not_start_or_edit_a_programme(alliance: Alliance) -> None:
+    programme = services.programme_create(
+        viewer=viewer_for(alliance.alice),
+        actor=alliance.alice,
+        organisation=alliance.centre,
+        title="P",
+        problem_statement="S",
+    )
+    client = client_for(alliance.ivan)
+
+    assert client.get(url("programme_create")).status_code == 403
+    assert client.post(url("programme_edit", programme.pk), {"title": "Mine"}).status_code == 403
+
+
+def test_a_partner_organisation_sees_the_programme_and_an_outsider_does_not(alliance: Alliance) -> None:
+    programme = services.programme_create(
+        viewer=viewer_for(alliance.alice),
+        actor=alliance.alice,
+        organisation=alliance.centre,
+        title="Organoid medicine",
+        problem_statement="S",
+        partner_organisations=[alliance.acme],
+    )
+
+    assert "Organoid medicine" in page(client_for(alliance.paula).get(url("programme_list")))
+    assert client_for(alliance.gary).get(url("programme_detail", programme.pk)).status_code == 404
+
+
+def test_the_programme_list_runs_the_same_number_of_queries_for_many_programmes(
+    alliance: Alliance, django_assert_num_queries: Any
+) -> None:
+    def create(n: int) -> None:
+        for i in range(n):
+            services.programme_create(
+                viewer=viewer_for(alliance.alice),
+                actor=alliance.alice,
+                organisation=alliance.centre,
+                title=f"Programme {i}",
+                problem_statement="S",
+                partner_organisations=[alliance.acme],
+            )
+
+    client = client_for(alliance.alice)
+    create(1)
+    with django_assert_num_queries(12) as few:
+        client.get(url("programme_list"))
+    create(5)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url("programme_list"))
+
+
+# Agreements
+
+
+def mta(alliance: Alliance, joint: Joint) -> Agreement:
+    return services.agreement_create(
+        viewer=viewer_for(alliance.alice),
+        actor=alliance.alice,
+        title="Organoid MTA",
+        kind="mta",
+        parties=[alliance.centre, alliance.globex],
+        project=joint.project,
+        documents=[joint.term_sheet],
+    )
+
+
+def test_agreements_are_filtered_by_kind_and_status(alliance: Alliance, joint: Joint) -> None:
+    mta(alliance, joint)
+    client = client_for(alliance.alice)
+
+    assert "Organoid MTA" in page(client.get(url("agreement_list"), {"kind": "mta"}))
+    assert "Organoid MTA" not in page(client.get(url("agreement_list"), {"kind": "cda"}))
+    assert "Organoid MTA" not in page(client.get(url("agreement_list"), {"status": "executed"}))
+    partial = client.get(url("agreement_list"), {"kind": "mta"}, HTTP_HX_REQUEST="true")
+    assert "<html" not in page(partial) and "Organoid MTA" in page(partial)
+
+
+def test_a_non_party_does_not_see_the_agreement(alliance: Alliance, joint: Joint) -> None:
+    agreement = mta(alliance, joint)
+
+    assert client_for(alliance.paula).get(url("agreement_detail", agreement.pk)).status_code == 404
+    assert "Organoid MTA" not in page(client_for(alliance.paula).get(url("agreement_list")))
+
+
+def test_the_agreement_list_runs_the_same_number_of_queries_for_many_agreements(
+    alliance: Alliance, joint: Joint, django_assert_num_queries: Any
+) -> None:
+    client = client_for(alliance.alice)
+    mta(alliance, joint)
+    with django_assert_num_queries(9) as few:
+        client.get(url("agreement_list"))
+    for _ in range(5):
+        mta(alliance, joint)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url("agreement_list"))
+
+
+def test_alliance_manager_moves_an_agreement_through_negotiation_to_execution(
+    alliance: Alliance, joint: Joint
+) -> None:
+    agreement = mta(alliance, joint)
+    client = client_for(alliance.alice)
+    target = url("agreement_transition", agreement.pk)
+
+    client.post(target, {"status": "in_negotiation"})
+    refused = client.post(target, {"status": "executed"})
+    client.post(target, {"status": "executed", "effective_date": "2026-01-01", "expiry_date": "2028-01-01"})
+
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["effective_date"] == [
+        "An executed agreement needs an effective date."
+    ]
+    html = page(client.get(url("agreement_detail", agreement.pk)))
+    assert "Draft → In negotiation" in html and "In negotiation → Executed" in html
+    agreement.refresh_from_db()
+    assert agreement.status == "executed"
+
+
+def test_a_party_member_without_the_manager_role_cannot_change_an_agreement(
+    alliance: Alliance, joint: Joint
+) -> None:
+    agreement = mta(alliance, joint)
+
+    response = client_for(alliance.gary).post(
+        url("agreement_transition", agreement.pk), {"status": "terminated"}
+    )
+
+    assert response.status_code == 403
+    agreement.refresh_from_db()
+    assert agreement.status == "draft"
+
+
+def test_linked_confidential_documents_are_hidden_from_a_party_without_cda(
+    alliance: Alliance, joint: Joint
+) -> None:
+    agreement = mta(alliance, joint)
+
+    html = page(client_for(alliance.gary).get(url("agreement_detail", agreement.pk)))
+
+    assert "Term sheet" not in html
+    assert "1 linked document you may not read." in html
+
+
+@pytest.mark.parametrize("name", ["project_list", "programme_list", "task_list", "agreement_list"])
+def test_list_pages_open_for_every_member_persona(alliance: Alliance, joint: Joint, name: str) -> None:
+    for person in (alliance.alice, alliance.ivan, alliance.nora, alliance.paula, alliance.gary):
+        assert client_for(person).get(url(name)).status_code == 200
