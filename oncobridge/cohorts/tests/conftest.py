@@ -52,6 +52,8 @@ PIK3CA = "PIK3CA\t5290\tGRCh38\tchr3\t179234297\t179234297\tMissense_Mutation\tS
 KRAS = "KRAS\t3845\tGRCh38\tchr12\t25245351\t25245351\tMissense_Mutation\tSNP\tC\tA\t{sample}\tp.G12C"
 
 PATIENTS = [f"P{n:02d}" for n in range(1, 13)]
+# TP53-mutated patients (1-8) tend to die earlier, without separating the groups completely.
+OS_MONTHS = [8, 12, 20, 25, 33, 14, 40, 18, 15, 30, 45, 60]
 BREAST = PATIENTS[:8]
 TP53_MUTATED = [f"S{n:02d}" for n in range(1, 9)]
 PIK3CA_MUTATED = [f"S{n:02d}" for n in range(1, 7)]
@@ -64,7 +66,7 @@ def write_cohort_files(directory: Path) -> tuple[Path, Path, Path]:
     for index, patient in enumerate(PATIENTS, start=1):
         sex = "Female" if index % 2 else "Male"
         breast = patient in BREAST
-        months = 10 + index if index <= 8 else 40 + index  # mutated TP53 (1-8): shorter survival
+        months = OS_MONTHS[index - 1]
         status = "1:DECEASED" if index % 3 else "0:LIVING"
         stage = "IIIA" if index <= 4 else "II"
         patients.append(f"{patient}\t{sex}\t{40 + index * 2}\t{months}\t{status}\t{stage}")
