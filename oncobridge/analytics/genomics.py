@@ -43,10 +43,11 @@ class Coverage:
 
     def covers(self, group: PanelGroup, gene: str) -> bool:
         dataset, panel = group
-        if panel is not None and panel in self.panels:
-            return gene in self.panels[panel]
-        genes = self.sources[dataset].panel_genes
-        return genes is None or gene in genes
+        genes = self.panels[panel] if panel is not None and panel in self.panels else None
+        if genes is None:
+            genes = self.sources[dataset].panel_genes
+        # Panel lists are often upper-cased (cBioPortal's loader does), symbols like C9orf72 are not.
+        return genes is None or gene in genes or gene.upper() in genes
 
 
 @dataclass(frozen=True)
