@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "oncobridge.matching",
     "oncobridge.datasharing",
     "oncobridge.cohorts",
+    "oncobridge.beacon",
 ]
 
 MIDDLEWARE = [

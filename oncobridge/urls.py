@@ -6,6 +6,7 @@ from oncobridge.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("beacon/v2/", include("oncobridge.beacon.urls")),
     path("accounts/", include("oncobridge.accounts.urls")),
     path("matching/", include("oncobridge.matching.urls")),
     path("collaborations/", include("oncobridge.collaborations.urls")),

@@ -1,0 +1,198 @@
+"""Reads for the Beacon: rows of the harmonised tables, dataset and cohort collections, filtering terms.
+
+Queries over shared data go through the analytics core; what is read here directly is a dataset version's
+own rows for ids the core already selected (to describe them as Beacon records) and the distinct codes
+present (for /filtering_terms).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from oncobridge import analytics
+from oncobridge.analytics import DatasetSource
+from oncobridge.beacon.filters import (
+    AGE_TERM,
+    RESOURCES,
+    SEX_TERMS,
+    ncit_terms,
+    oncotree_term,
+)
+from oncobridge.cohorts import access as cohorts_access
+from oncobridge.cohorts.models import SavedCohort
+from oncobridge.core.visibility import Viewer
+from oncobridge.core.vocabularies import vocabularies
+from oncobridge.datasharing.models import Dataset
+
+INDIVIDUAL_SCOPES = ["individuals"]
+CANCER_SCOPES = ["individuals", "biosamples"]
+
+
+def table_rows(
+    source: DatasetSource, table: str, *, column: str | None = None, values: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """Rows of one table of a dataset version (those whose `column` is among `values`, if given)."""
+    path = Path(source.directory) / f"{table}.parquet"
+    if not path.is_file():
+        return []
+    data = pq.read_table(path)
+    if column is not None:
+        wanted = pa.array(sorted(set(values)), type=pa.string())
+        data = data.filter(pc.is_in(data[column], value_set=wanted))
+    rows: list[dict[str, Any]] = data.to_pylist()
+    return rows
+
+
+def distinct_values(source: DatasetSource, table: str, column: str) -> set[str]:
+    path = Path(source.directory) / f"{table}.parquet"
+    if not path.is_file():
+        return set()
+    data = pq.read_table(path, columns=[column])
+    return {value for value in pc.unique(data[column]).to_pylist() if value}
+
+
+def dataset_record(dataset: Dataset) -> dict[str, Any]:
+    duo = vocabularies().duo
+    version = dataset.current_version
+    record: dict[str, Any] = {
+        "id": dataset.slug,
+        "name": dataset.title,
+        "description": dataset.description,
+        "createDateTime": dataset.created_at.isoformat(),
+        "updateDateTime": dataset.updated_at.isoformat(),
+        "version": f"v{version.number}" if version is not None else "none",
+        "info": {
+            "organisation": dataset.organisation.name,
+            "cancerTypes": list(dataset.cancer_types),
+            "dataTypes": list(dataset.data_types),
+            "assay": dataset.assay,
+            "rowCounts": dict(version.row_counts) if version is not None else {},
+        },
+    }
+    terms = [
+        {"id": duo[code].id, "label": duo[code].label, "version": "2021-02-23"}
+        for code in dataset.duo_codes
+        if code in duo and duo[code].id.startswith("DUO:")
+    ]
+    if terms:
+        record["dataUseConditions"] = {"duoDataUse": terms}
+    return record
+
+
+def _size(viewer: Viewer, datasets: Sequence[Dataset], criterion: analytics.Criterion | None) -> int | None:
+    """A cohort's size in patients, or None when a small count may not be shown to this viewer."""
+    if not datasets:
+        return 0
+    count = analytics.cohort_count([cohorts_access.dataset_source(d) for d in datasets], criterion)
+    shown = [
+        d
+        for d in datasets
+        if cohorts_access.has_row_access(viewer, d) or count.by_dataset[d.slug].patients == 0
+    ]
+    hidden = sum(count.by_dataset[d.slug].patients for d in datasets if d not in shown)
+    if hidden and cohorts_access.is_suppressed(cohorts_access.suppress(hidden)):
+        return None
+    return count.patients
+
+
+def dataset_cohort_record(viewer: Viewer, dataset: Dataset) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": dataset.slug,
+        "name": f"All patients of {dataset.title}",
+        "cohortType": "study-defined",
+        "info": {"datasets": [dataset.slug]},
+    }
+    size = _size(viewer, [dataset], None)
+    if size is not None:
+        record["cohortSize"] = size
+    return record
+
+
+SAVED_PREFIX = "saved-"
+
+
+def saved_cohort_record(viewer: Viewer, cohort: SavedCohort, queryable: dict[str, Dataset]) -> dict[str, Any]:
+    datasets = [queryable[slug] for slug in cohort.datasets if slug in queryable]
+    record: dict[str, Any] = {
+        "id": f"{SAVED_PREFIX}{cohort.pk}",
+        "name": cohort.name,
+        "cohortType": "user-defined",
+        "info": {"datasets": [d.slug for d in datasets], "description": cohort.description},
+    }
+    try:
+        criterion = analytics.criterion_from_dict(cohort.definition) if cohort.definition else None
+    except analytics.CriterionError:
+        return record  # a definition that no longer parses has no size to report
+    size = _size(viewer, datasets, criterion)
+    if size is not None:
+        record["cohortSize"] = size
+    return record
+
+
+def cohort_records(viewer: Viewer, *, cohort_id: str | None = None) -> list[dict[str, Any]]:
+    queryable = {dataset.slug: dataset for dataset in cohorts_access.queryable_datasets(viewer)}
+    records = [
+        dataset_cohort_record(viewer, dataset)
+        for slug, dataset in queryable.items()
+        if cohort_id is None or cohort_id == slug
+    ]
+    saved = cohorts_access.visible_cohorts(viewer)
+    if cohort_id is not None:
+        pk = cohort_id.removeprefix(SAVED_PREFIX)
+        saved = (
+            saved.filter(pk=int(pk)) if cohort_id.startswith(SAVED_PREFIX) and pk.isdigit() else saved.none()
+        )
+    records += [saved_cohort_record(viewer, cohort, queryable) for cohort in saved]
+    return records
+
+
+def filtering_terms(datasets: Sequence[Dataset]) -> dict[str, Any]:
+    """Terms present in the datasets: cancer types (OncoTree and NCIt), sexes, age, clinical attributes."""
+    cancer_codes: set[str] = set()
+    sexes: set[str] = set()
+    attributes: set[str] = set()
+    has_age = False
+    for dataset in datasets:
+        source = cohorts_access.dataset_source(dataset)
+        cancer_codes |= distinct_values(source, "samples", "oncotree_code")
+        for patient in table_rows(source, "patients"):
+            if patient.get("diagnosis_system") == "oncotree" and patient.get("diagnosis_code"):
+                cancer_codes.add(str(patient["diagnosis_code"]))
+            if patient.get("sex"):
+                sexes.add(str(patient["sex"]))
+            has_age = has_age or patient.get("age_years") is not None
+        attributes |= distinct_values(source, "clinical_attributes", "attribute")
+    terms: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for code in sorted(code.upper() for code in cancer_codes):
+        for term in [oncotree_term(code), *ncit_terms(code)]:
+            if term.id not in seen:
+                seen.add(term.id)
+                terms.append(
+                    {"type": "ontologyTerm", "id": term.id, "label": term.label, "scopes": CANCER_SCOPES}
+                )
+    for sex in sorted(sexes):
+        term_id, label = SEX_TERMS.get(sex, SEX_TERMS["unknown"])
+        if term_id not in seen:
+            seen.add(term_id)
+            terms.append({"type": "ontologyTerm", "id": term_id, "label": label, "scopes": INDIVIDUAL_SCOPES})
+    if has_age:
+        terms.append(
+            {"type": "alphanumeric", "id": AGE_TERM[0], "label": AGE_TERM[1], "scopes": INDIVIDUAL_SCOPES}
+        )
+    for attribute in sorted(attributes):
+        terms.append(
+            {
+                "type": "alphanumeric",
+                "id": attribute,
+                "label": f"Clinical attribute {attribute}",
+                "scopes": CANCER_SCOPES,
+            }
+        )
+    return {"filteringTerms": terms, "resources": RESOURCES}

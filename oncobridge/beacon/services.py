@@ -1,0 +1,368 @@
+"""Answering Beacon queries: run them through the analytics core, grade them by the caller's rights, audit.
+
+For each dataset queried the caller gets at most its granularity (beacon/access.py). The response's
+granularity is the requested one, lowered to what was allowed: record only if some queried dataset is
+open to the caller at record level; count only if some hit can be counted. A dataset whose count is a
+small cell for this caller adds to `exists` only, and is named under info.suppressedCounts as "<k".
+Every query leaves one audit event per dataset it ran on (or one without a dataset when none was).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from oncobridge import analytics
+from oncobridge.analytics import DatasetSource, VariantQuery
+from oncobridge.beacon import records
+from oncobridge.beacon.access import (
+    dataset_granularity,
+    datasets_to_query,
+    reportable_count,
+)
+from oncobridge.beacon.filters import filters_criterion
+from oncobridge.beacon.framework import (
+    GENOMIC_VARIANT,
+    INDIVIDUAL,
+    EntryType,
+    Granularity,
+    ResultSet,
+    boolean_response,
+    coarser,
+    count_response,
+    resultsets_response,
+)
+from oncobridge.beacon.query import BeaconQuery, BeaconRequestError, VariantParameters
+from oncobridge.beacon.selectors import filtering_terms, table_rows
+from oncobridge.cohorts import access as cohorts_access
+from oncobridge.core.audit import audit_record
+from oncobridge.core.visibility import Viewer
+from oncobridge.datasharing.models import Dataset
+
+ASSEMBLIES = {"grch37": "GRCh37", "hg19": "GRCh37", "grch38": "GRCh38", "hg38": "GRCh38"}
+NOTHING_QUERYABLE = (
+    "No dataset is queryable by you. Log in or send 'Authorization: Bearer <token>'; "
+    "/beacon/v2/datasets lists the datasets you may query."
+)
+
+
+@dataclass
+class DatasetHits:
+    dataset: Dataset
+    source: DatasetSource
+    granularity: Granularity
+    ids: list[str] = field(default_factory=list)  # patient ids, sample ids or variant keys, sorted
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # variant key -> its calls
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def normalise_assembly(value: str) -> str:
+    found = ASSEMBLIES.get(value.strip().lower().split(".")[0])
+    if found is None:
+        raise BeaconRequestError(f"'assemblyId' must be GRCh37 (hg19) or GRCh38 (hg38); got {value!r}.")
+    return found
+
+
+def normalise_reference_name(value: str) -> str:
+    text = value.strip()
+    for build in records.REFSEQ.values():
+        for chromosome, accession in build.items():
+            if text.upper() in (accession, accession.split(".")[0], f"REFSEQ:{accession}"):
+                return chromosome
+    text = text.removeprefix("chr").removeprefix("Chr").removeprefix("CHR").upper()
+    return "MT" if text == "M" else text
+
+
+def _protein(change: str) -> str:
+    return change.strip().removeprefix("p.").upper()
+
+
+def variant_query(variant: VariantParameters, criterion: analytics.Criterion | None) -> VariantQuery:
+    """The core's variant lookup for Beacon parameters (0-based starts become 1-based positions)."""
+    if (variant.start or variant.end) and not variant.reference_name:
+        raise BeaconRequestError("'referenceName' is needed with 'start' and 'end'.")
+    if variant.end and not variant.start:
+        raise BeaconRequestError("'end' needs a 'start'.")
+    if (variant.reference_bases or variant.alternate_bases) and not variant.start:
+        raise BeaconRequestError("'referenceBases' and 'alternateBases' need a 'start' (0-based).")
+    start = end = None
+    if variant.start:
+        start = variant.start[0] + 1
+        if variant.end:
+            end = variant.end[-1]
+            if end < start:
+                raise BeaconRequestError("'end' must not be before 'start'.")
+        elif len(variant.start) == 2:
+            end = variant.start[1] + 1
+    return VariantQuery(
+        assembly=normalise_assembly(variant.assembly) if variant.assembly else None,
+        reference_name=normalise_reference_name(variant.reference_name) if variant.reference_name else None,
+        start=start,
+        end=end,
+        reference_bases=variant.reference_bases if variant.reference_bases not in (None, "N") else None,
+        alternate_bases=variant.alternate_bases if variant.alternate_bases not in (None, "N") else None,
+        gene=variant.gene_id,
+        criterion=criterion,
+    )
+
+
+def _keep_row(row: Mapping[str, Any], variant: VariantParameters) -> bool:
+    if variant.aminoacid_change and _protein(str(row.get("hgvsp_short") or "")) != _protein(
+        variant.aminoacid_change
+    ):
+        return False
+    if variant.variant_type and records.variant_type(row) != variant.variant_type.upper():
+        return False
+    if len(variant.start) == 2 and row.get("start") is not None:
+        # Bracket query: the variant starts within start[0]..start[1] and ends within end[0]..end[1].
+        if not variant.start[0] + 1 <= int(row["start"]) <= variant.start[1] + 1:
+            return False
+        if (
+            len(variant.end) == 2
+            and row.get("end") is not None
+            and not variant.end[0] <= int(row["end"]) <= variant.end[1]
+        ):
+            return False
+    return True
+
+
+def _variant_rows(
+    sources: Sequence[DatasetSource], variant: VariantParameters, criterion: analytics.Criterion | None
+) -> list[dict[str, Any]]:
+    try:
+        table: pa.Table = analytics.variant_search(sources, variant_query(variant, criterion))
+    except analytics.CriterionError as exc:
+        raise BeaconRequestError(exc.message) from None
+    return [row for row in table.to_pylist() if _keep_row(row, variant)]
+
+
+def _collect_hits(
+    entry_type: EntryType, query: BeaconQuery, hits: Mapping[str, DatasetHits], entity: str | None
+) -> None:
+    criterion = filters_criterion(query.filters)
+    sources = [hit.source for hit in hits.values()]
+    ids: dict[str, set[str]] = defaultdict(set)
+    if entry_type is GENOMIC_VARIANT or query.variant.any:
+        for row in _variant_rows(sources, query.variant, criterion):
+            key = records.variant_key(row)
+            if entry_type is GENOMIC_VARIANT:
+                if key is None:
+                    continue  # a call without a position cannot be described as a located variant
+                ids[row["dataset"]].add(key)
+                hits[row["dataset"]].rows.setdefault(key, []).append(row)
+            elif entry_type is INDIVIDUAL:
+                ids[row["dataset"]].add(str(row["patient_id"]))
+            else:
+                ids[row["dataset"]].add(str(row["sample_id"]))
+    else:
+        members = analytics.cohort_members(sources, criterion).to_pylist()
+        for member in members:
+            local = member["patient_id"] if entry_type is INDIVIDUAL else member["sample_id"]
+            if local is not None:
+                ids[member["dataset"]].add(str(local))
+    for slug, hit in hits.items():
+        found = ids.get(slug, set())
+        hit.ids = sorted(found & {entity}) if entity is not None else sorted(found)
+
+
+def _records(entry_type: EntryType, hit: DatasetHits, page: Sequence[str]) -> list[dict[str, Any]]:
+    slug = hit.dataset.slug
+    if entry_type is GENOMIC_VARIANT:
+        return [records.variant_record(key, hit.rows[key], case_level=True) for key in page]
+    if entry_type is INDIVIDUAL:
+        patients = {
+            row["patient_id"]: row
+            for row in table_rows(hit.source, "patients", column="patient_id", values=page)
+        }
+        codes: dict[str, list[str]] = defaultdict(list)
+        for sample in table_rows(hit.source, "samples", column="patient_id", values=page):
+            if sample.get("oncotree_code"):
+                codes[sample["patient_id"]].append(str(sample["oncotree_code"]))
+        return [
+            records.individual_record(slug, patients.get(pid, {"patient_id": pid}), sorted(set(codes[pid])))
+            for pid in page
+        ]
+    samples = {
+        row["sample_id"]: row for row in table_rows(hit.source, "samples", column="sample_id", values=page)
+    }
+    if len(samples) < len(page):  # samples known only from mutations (MAF-only datasets)
+        members = analytics.cohort_members([hit.source], None).to_pylist()
+        owners = {m["sample_id"]: m["patient_id"] for m in members if m["sample_id"] in set(page)}
+        for sid in page:
+            samples.setdefault(sid, {"sample_id": sid, "patient_id": owners.get(sid, sid)})
+    return [records.biosample_record(slug, samples[sid]) for sid in page]
+
+
+def _audit(
+    *,
+    actor: Any,
+    entry_type: EntryType,
+    query: BeaconQuery,
+    hits: Mapping[str, DatasetHits],
+    returned: str,
+    entity: str | None,
+) -> None:
+    detail: dict[str, Any] = {
+        "entry_type": entry_type.path,
+        "requested_granularity": query.granularity,
+        "returned_granularity": returned,
+        "filters": [item.label for item in query.filters],
+        "request_parameters": query.variant.as_dict(),
+        "datasets": sorted(hits),
+    }
+    if entity is not None:
+        detail["entity_id"] = entity
+    if not hits:
+        audit_record(actor=actor, action="beacon.query", **detail)
+    for slug, hit in hits.items():
+        audit_record(
+            actor=actor,
+            action="beacon.query",
+            target=hit.dataset,
+            dataset_id=hit.dataset.pk,
+            dataset=slug,
+            results=hit.count,
+            granularity=hit.granularity,
+            **detail,
+        )
+
+
+def beacon_query(
+    *,
+    viewer: Viewer,
+    actor: Any,
+    entry_type: EntryType,
+    query: BeaconQuery,
+    entity_id: str | None = None,
+    dataset_slug: str | None = None,
+) -> dict[str, Any]:
+    """The Beacon response to a query on individuals, biosamples or g_variants (optionally one id)."""
+    slugs: Sequence[str] = query.datasets
+    entity: str | None = None
+    if dataset_slug is not None:
+        slugs = [dataset_slug]
+    if entity_id is not None and entry_type is not GENOMIC_VARIANT:
+        parts = records.split_entity_id(entity_id)
+        if parts is None:
+            raise BeaconRequestError(
+                f"No {entry_type.name.lower()} '{entity_id}': ids read '<dataset>:<id>'.", status=404
+            )
+        slugs, entity = [parts[0]], parts[1]
+    elif entity_id is not None:
+        if records.parse_variant_key(entity_id) is None:
+            raise BeaconRequestError(
+                f"No variant '{entity_id}': ids read '<assembly>:<chromosome>:<start>:<ref>:<alt>'.",
+                status=404,
+            )
+        entity = entity_id
+    datasets = datasets_to_query(viewer, slugs)
+    hits = {
+        dataset.slug: DatasetHits(
+            dataset, cohorts_access.dataset_source(dataset), dataset_granularity(viewer, dataset)
+        )
+        for dataset in datasets
+    }
+    summary = query.summary
+    if not hits:
+        _audit(actor=actor, entry_type=entry_type, query=query, hits=hits, returned="boolean", entity=entity)
+        return boolean_response(
+            summary, entry_type=entry_type, exists=False, info={"message": NOTHING_QUERYABLE}
+        )
+    if entity is not None and entry_type is GENOMIC_VARIANT:
+        build, chromosome, start, reference, alternate = records.parse_variant_key(entity)  # type: ignore[misc]
+        query = BeaconQuery(
+            granularity=query.granularity,
+            filters=query.filters,
+            variant=VariantParameters(
+                assembly=build if build in ASSEMBLIES.values() else None,
+                reference_name=chromosome,
+                start=(start - 1,),
+                reference_bases=None if reference == "-" else reference,
+                alternate_bases=None if alternate == "-" else alternate,
+            ),
+            datasets=query.datasets,
+            pagination=query.pagination,
+            include_resultsets=query.include_resultsets,
+            test_mode=query.test_mode,
+        )
+    _collect_hits(entry_type, query, hits, entity)
+    response = _graded_response(entry_type, query, hits)
+    _audit(
+        actor=actor,
+        entry_type=entry_type,
+        query=query,
+        hits=hits,
+        returned=response["meta"]["returnedGranularity"],
+        entity=entity,
+    )
+    return response
+
+
+def _graded_response(
+    entry_type: EntryType, query: BeaconQuery, hits: Mapping[str, DatasetHits]
+) -> dict[str, Any]:
+    summary = query.summary
+    threshold = cohorts_access.small_cell_threshold()
+    exists = any(hit.count for hit in hits.values())
+    reportable = {
+        slug for slug, hit in hits.items() if reportable_count(hit.count, hit.granularity, threshold)
+    }
+    suppressed = {slug: f"<{threshold}" for slug, hit in hits.items() if hit.count and slug not in reportable}
+    info: dict[str, Any] = {}
+    if suppressed:
+        info["suppressedCounts"] = suppressed
+        info["message"] = (
+            f"Counts below {threshold} are not reported without an access grant; those datasets only add to "
+            "'exists'."
+        )
+    finest: Granularity = "record" if any(hit.granularity == "record" for hit in hits.values()) else "count"
+    returned = coarser(query.granularity, finest)
+    if returned == "count" and exists and not any(hits[slug].count for slug in reportable):
+        returned = "boolean"
+    total = sum(hits[slug].count for slug in reportable)
+    if returned == "boolean":
+        return boolean_response(summary, entry_type=entry_type, exists=exists, info=info)
+    if returned == "count":
+        return count_response(summary, entry_type=entry_type, exists=exists, count=total, info=info)
+    page_size, offset = query.pagination.page_size, query.pagination.offset
+    result_sets = []
+    for slug, hit in hits.items():
+        if slug not in reportable:
+            continue
+        if query.include_resultsets == "NONE" or (query.include_resultsets == "HIT" and not hit.count):
+            continue
+        if query.include_resultsets == "MISS" and hit.count:
+            continue
+        page = hit.ids[offset : offset + page_size] if hit.granularity == "record" else []
+        result_sets.append(
+            ResultSet(
+                dataset=slug,
+                exists=bool(hit.count),
+                count=hit.count,
+                results=_records(entry_type, hit, page) if page else [],
+                info={"granularity": hit.granularity},
+            )
+        )
+    return resultsets_response(
+        summary, entry_type=entry_type, exists=exists, count=total, result_sets=result_sets, info=info
+    )
+
+
+def beacon_filtering_terms(*, viewer: Viewer, actor: Any) -> dict[str, Any]:
+    """The filtering terms present in the datasets the caller may query (audited: it reads their data)."""
+    datasets = datasets_to_query(viewer, ())
+    terms = filtering_terms(datasets)
+    audit_record(
+        actor=actor,
+        action="beacon.filtering_terms",
+        datasets=[dataset.slug for dataset in datasets],
+        terms=len(terms["filteringTerms"]),
+    )
+    return terms
