@@ -102,7 +102,9 @@ def test_two_groups_agree_with_lifelines_on_gbsg2(dataset: WriteDataset) -> None
     assert result.hazard_ratio == pytest.approx(cox.hazard_ratios_["x"], rel=1e-6)
     low, high = np.exp(cox.confidence_intervals_.loc["x"])
     assert result.hazard_ratio_ci == pytest.approx((low, high), rel=1e-6)
-    assert result.hazard_ratio < 1  # hormone therapy lowers the hazard of recurrence
+    assert (
+        result.hazard_ratio is not None and result.hazard_ratio < 1
+    )  # hormone therapy lowers the hazard of recurrence
     assert result.endpoint == "RFS"
 
 
