@@ -50,21 +50,25 @@ class Command(BaseCommand):
             actor = user_by_email(options["as_user"]) if options["as_user"] else None
             project = _project(options["project_id"], actor)
             partial = out.with_name(out.name + ".partial")
-            with tqdm(total=1, unit="file", desc="Exporting", disable=None) as bar:
+            try:
+                with tqdm(total=1, unit="file", desc="Exporting", disable=None) as bar:
 
-                def advance(done: int, total: int) -> None:
-                    bar.total = total
-                    bar.update(done - bar.n)
+                    def advance(done: int, total: int) -> None:
+                        bar.total = total
+                        bar.update(done - bar.n)
 
-                with partial.open("wb") as destination:
-                    summary = project_export(
-                        actor=actor,
-                        project=project,
-                        destination=destination,
-                        viewer=None if actor is not None else OPERATOR,
-                        progress=advance,
-                    )
-            partial.replace(out)
+                    with partial.open("wb") as destination:
+                        summary = project_export(
+                            actor=actor,
+                            project=project,
+                            destination=destination,
+                            viewer=None if actor is not None else OPERATOR,
+                            progress=advance,
+                        )
+                partial.replace(out)
+            finally:
+                # An interrupted export leaves no half-written ZIP behind.
+                partial.unlink(missing_ok=True)
         except ServiceError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(
