@@ -16,9 +16,8 @@ from oncobridge.analytics.charts._render import Chart, no_data_chart
 from oncobridge.analytics.charts._table import csv_text
 from oncobridge.analytics.definitions import GenePair
 
-# An odds ratio of 0 or infinity (a zero cell) is drawn at the end of the scale, which the colour bar's
-# arrows say is open-ended.
-LOG_OR_LIMIT = 3.0
+# Odds ratios beyond 1:100 or 100:1 take the end colours, which the colour bar's arrows say are open-ended.
+LOG_OR_LIMIT = 2.0
 # ColorBrewer's brown-green diverging scale (colour-blind safe): brown for mutual exclusivity, green for
 # co-occurrence, as maftools draws them.
 _BROWN_GREEN = LinearSegmentedColormap.from_list(
@@ -43,7 +42,7 @@ def cooccurrence_chart(
         row, column = sorted((index[pair.gene_a], index[pair.gene_b]), reverse=True)
         if row == column:
             continue
-        log_or = _log_odds_ratio(pair.odds_ratio)
+        log_or = _shown_log_odds_ratio(pair)
         if log_or is None:
             untested[row, column] = True
         else:
@@ -57,7 +56,7 @@ def cooccurrence_chart(
     side = cell * (size - 1)
     colourbar = 1.5
     width = max(label + side + colourbar + 0.3, 5.5)
-    top, bottom = 0.55, label + 0.55
+    top, bottom = 0.55, label + 0.7
     height = top + side + bottom
 
     def draw(figure: Figure) -> None:
@@ -116,7 +115,10 @@ def cooccurrence_chart(
             fontsize=style.SMALL_SIZE,
             color=_BROWN_GREEN(0.0),
         )
-        note = "* q < 0.05   ** q < 0.01 (Benjamini-Hochberg)"
+        note = (
+            "* q < 0.05   ** q < 0.01 (Benjamini-Hochberg)\nPairs with a zero count are coloured by "
+            "the Haldane-Anscombe estimate (0.5 added to each count)"
+        )
         handles = [Patch(facecolor=_UNTESTED, label="Not testable")] if untested.any() else []
         figure.text(
             0.1 / width,
@@ -128,7 +130,8 @@ def cooccurrence_chart(
             color=style.MUTED,
         )
         if handles:
-            figure.legend(handles=handles, loc="lower right", fontsize=style.SMALL_SIZE, frameon=False)
+            # in the empty upper triangle
+            axes.legend(handles=handles, loc="upper right", fontsize=style.SMALL_SIZE, frameon=False)
         figure.text(
             0.1 / width,
             1 - 0.12 / height,
@@ -198,12 +201,22 @@ def _genes(pairs: Sequence[GenePair]) -> list[str]:
     return list(dict.fromkeys(gene for pair in pairs for gene in (pair.gene_a, pair.gene_b)))
 
 
-def _log_odds_ratio(odds_ratio: float) -> float | None:
-    """log10 of the odds ratio within the scale; None when no ratio could be estimated (NaN)."""
-    if math.isnan(odds_ratio):
+def _shown_log_odds_ratio(pair: GenePair) -> float | None:
+    """The colour's log10 odds ratio, within the scale; None when there is nothing to estimate.
+
+    A zero cell makes the sample odds ratio 0 or infinite, which would paint a pair seen once as the
+    strongest exclusivity; the chart shows the Haldane-Anscombe estimate (0.5 added to each cell) instead,
+    as the footnote says. The CSV keeps the test's own odds ratio."""
+    cells = (pair.both, pair.a_only, pair.b_only, pair.neither)
+    if min(cells) == 0:
+        if pair.both + pair.a_only == 0 or pair.both + pair.b_only == 0:
+            return None  # a gene altered in no profiled sample: no association to show
+        both, a_only, b_only, neither = (count + 0.5 for count in cells)
+        odds_ratio = both * neither / (a_only * b_only)
+    elif math.isnan(pair.odds_ratio):
         return None
-    if odds_ratio <= 0:
-        return -LOG_OR_LIMIT
+    else:
+        odds_ratio = pair.odds_ratio
     return max(-LOG_OR_LIMIT, min(LOG_OR_LIMIT, math.log10(odds_ratio)))
 
 

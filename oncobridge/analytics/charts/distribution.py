@@ -118,7 +118,7 @@ def _numeric(d: AttributeDistribution, heading: str) -> Chart:
             axes.text(
                 median,
                 1.0,
-                f" median {median:g}",
+                f" median {median:.4g}",
                 transform=axes.get_xaxis_transform(),
                 ha="left",
                 va="top",
@@ -150,7 +150,7 @@ def attribute_name(attribute: str) -> str:
 
 def _summary_text(d: AttributeDistribution) -> str:
     parts = [
-        f"{label} {d.summary[key]:g}"
+        f"{label} {d.summary[key]:.4g}"
         for key, label in SUMMARY_LABELS.items()
         if key in d.summary and d.summary[key] == d.summary[key]  # NaN is not a summary
     ]

@@ -32,7 +32,7 @@ def frequencies_chart(
         axes.set_yticks(
             list(positions), [style.plain(freq.gene) for freq in shown], fontsize=style.LABEL_SIZE
         )
-        axes.invert_yaxis()
+        axes.set_ylim(len(shown) - 0.4, -0.6)  # most altered on top, no empty band above or below
         longest = max(values)
         axes.set_xlim(0, max(longest * 1.3, 5.0))
         for position, freq, value in zip(positions, shown, values, strict=True):

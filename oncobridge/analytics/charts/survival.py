@@ -16,6 +16,10 @@ ENDPOINT_NAMES = {
     "DFS": "Disease-free survival",
     "PFS": "Progression-free survival",
     "DSS": "Disease-specific survival",
+    "RFS": "Recurrence-free survival",
+    "EFS": "Event-free survival",
+    "PFI": "Progression-free interval",
+    "DFI": "Disease-free interval",
 }
 _PLOT_HEIGHT = 3.8
 _TOP = 0.4
@@ -159,8 +163,13 @@ def _legend_label(group: SurvivalGroup) -> str:
     if group.median_months is None:
         return f"{text}, median not reached"
     low, high = group.median_ci
-    interval = f"{style.format_number(low)}{style.DASH}{style.format_number(high)}"
+    interval = f"{_limit(low)}{style.DASH}{_limit(high)}"
     return f"{text}, median {style.format_number(group.median_months)} mo (95% CI {interval})"
+
+
+def _limit(value: float | None) -> str:
+    """A median's confidence limit; none when the curve never falls far enough: not reached (NR)."""
+    return "NR" if value is None else style.format_number(value)
 
 
 def _statistics_line(r: SurvivalResult) -> str:

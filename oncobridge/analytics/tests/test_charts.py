@@ -360,7 +360,7 @@ def test_survival_chart_shows_groups_medians_logrank_p_and_hazard_ratio(rendered
     text = joined(rendered["survival"])
     assert "Overall survival (Kaplan-Meier)" in text
     assert "KRAS wild type (n = 40, 22 events), median 30.5 mo (95% CI 24.0\u201341.2)" in text
-    assert "KRAS mutated (n = 25, 20 events), median 11.0 mo (95% CI 7.5\u2013n/a)" in text
+    assert "KRAS mutated (n = 25, 20 events), median 11.0 mo (95% CI 7.5\u2013NR)" in text
     assert "log-rank p = 0.0032, HR 2.41 (95% CI 1.35\u20134.30)" in text
 
 
