@@ -118,7 +118,7 @@ def _numeric(d: AttributeDistribution, heading: str) -> Chart:
             axes.text(
                 median,
                 1.0,
-                f" median {median:.4g}",
+                f" median {style.format_value(median)}",
                 transform=axes.get_xaxis_transform(),
                 ha="left",
                 va="top",
@@ -150,7 +150,7 @@ def attribute_name(attribute: str) -> str:
 
 def _summary_text(d: AttributeDistribution) -> str:
     parts = [
-        f"{label} {d.summary[key]:.4g}"
+        f"{label} {style.format_value(d.summary[key])}"
         for key, label in SUMMARY_LABELS.items()
         if key in d.summary and d.summary[key] == d.summary[key]  # NaN is not a summary
     ]

@@ -100,5 +100,12 @@ def format_number(value: float | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
+def format_value(value: float) -> str:
+    """A summary statistic: whole numbers as such, others to four significant digits, never 1e+04."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
 def percent(value: float) -> str:
     return f"{value * 100:.1f}%" if value < 0.1 else f"{value * 100:.0f}%"

@@ -525,3 +525,10 @@ def test_charts_rendered_from_several_threads_at_once_are_identical_to_one_rende
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: CHARTS["survival"]().svg(), range(4)))
     assert results == [expected] * 4
+
+
+def test_distribution_summary_writes_large_counts_in_full_and_fractions_briefly() -> None:
+    data = AttributeDistribution(
+        "TMB", "numeric", [], [(0.0, 5.0, 12000), (5.0, 10.0, 345)], {"n": 12345.0, "mean": 3.14159265}
+    )
+    assert "n 12345, mean 3.142" in joined(distribution_chart(data).svg())
