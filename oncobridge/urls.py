@@ -9,6 +9,7 @@ urlpatterns = [
     path("beacon/v2/", include("oncobridge.beacon.urls")),
     path("accounts/", include("oncobridge.accounts.urls")),
     path("matching/", include("oncobridge.matching.urls")),
+    path("cohorts/", include("oncobridge.cohorts.urls")),
     path("collaborations/", include("oncobridge.collaborations.urls")),
     path("", include("oncobridge.portfolio.urls")),
 ]

@@ -136,7 +136,7 @@ def test_a_private_dataset_is_not_found_for_another_organisation(
 def test_members_reach_the_grantee(personas: Personas, cohort_dataset: Dataset) -> None:
     members = cohort_members(scope=scope_build(actor=personas.grantee, definition=KRAS_G12C))
 
-    assert sorted(m.sample_id for m in members) == ["S09", "S10", "S11"]
+    assert sorted(str(m.sample_id) for m in members) == ["S09", "S10", "S11"]
 
 
 def test_members_are_refused_without_a_grant(personas: Personas, cohort_dataset: Dataset) -> None:
