@@ -41,7 +41,8 @@ def survival_chart(r: SurvivalResult, *, title: str | None = None) -> Chart:
     width = style.WIDTH
     longest = max((group.label for group in groups), key=len)
     label_width = min(2.4, max(1.0, style.text_width_inches(longest, style.SMALL_SIZE) + 0.35))
-    risk_height = _RISK_HEADER + _RISK_ROW * len(groups) + 0.15
+    with_risk = any(group.at_risk for group in groups)
+    risk_height = _RISK_HEADER + _RISK_ROW * len(groups) + 0.15 if with_risk else 0.1
     legend_height = _LEGEND_ROW * (len(groups) + 1) + 0.2
     height = _TOP + legend_height + _PLOT_HEIGHT + _AXIS + risk_height
     statistics = _statistics_line(r)
@@ -52,7 +53,6 @@ def survival_chart(r: SurvivalResult, *, title: str | None = None) -> Chart:
         plot = figure.add_axes(
             (left, (risk_height + _AXIS) / height, plot_width, _PLOT_HEIGHT / height),
         )
-        risk = figure.add_axes((left, 0.05 / height, plot_width, (risk_height - 0.05) / height), sharex=plot)
         handles = []
         last_time = 0.0
         for index, group in enumerate(groups):
@@ -89,7 +89,11 @@ def survival_chart(r: SurvivalResult, *, title: str | None = None) -> Chart:
             frameon=False,
         )
         legend.get_title().set_color(style.INK)
-        _draw_risk_table(risk, groups)
+        if with_risk:
+            risk = figure.add_axes(
+                (left, 0.05 / height, plot_width, (risk_height - 0.05) / height), sharex=plot
+            )
+            _draw_risk_table(risk, groups)
         figure.text(
             0.1 / width,
             1 - 0.12 / height,

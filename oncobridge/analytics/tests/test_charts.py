@@ -380,6 +380,7 @@ def test_survival_of_a_group_whose_median_is_not_reached_says_so() -> None:
     never = SurvivalGroup(group.label, group.n, 3, None, (None, None), _curve([(0.0, 1.0), (40.0, 0.8)]), [])
     text = joined(survival_chart(SurvivalResult([never], None, None, None, "PFS")).svg())
     assert "median not reached" in text
+    assert "Number at risk" not in text, "no table when the core gave no numbers at risk"
     assert "Progression-free survival (Kaplan-Meier)" in text
     assert "No test: one group" in text
 
@@ -524,6 +525,13 @@ def test_charts_rendered_from_several_threads_at_once_are_identical_to_one_rende
     expected = rendered["survival"]
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: CHARTS["survival"]().svg(), range(4)))
+    assert results == [expected] * 4
+
+
+def test_pngs_rendered_from_several_threads_at_once_are_identical() -> None:
+    expected = CHARTS["oncoprint"]().png(72)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: CHARTS["oncoprint"]().png(72), range(4)))
     assert results == [expected] * 4
 
 
