@@ -55,8 +55,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(accept_downloads=True)
-    context.set_default_timeout(5_000)
-    # The live server's first page loads every app's URLs and templates: slow on a busy CI machine.
+    context.set_default_timeout(15_000)
+    # Generous waits: the live server compiles every template on first use, slow on a busy machine.
     context.set_default_navigation_timeout(30_000)
     opened = context.new_page()
     yield opened
