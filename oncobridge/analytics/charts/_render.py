@@ -28,8 +28,10 @@ Draw = Callable[[Figure], None]
 # metadata that point at web addresses, a creation date that would make identical charts differ.
 _NO_METADATA: dict[str, Any] = {"Creator": None, "Date": None, "Format": None, "Type": None}
 _SVG_START = re.compile(r"<svg\b[^>]*>")
-_ID = re.compile(r'\bid="([^"]+)"')
-_REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
+# Only inside tags (matplotlib escapes "<" and ">" in attribute values), so that a label that happens to
+# read id="x" is left as it is.
+_TAG = re.compile(r"<[^>]+>")
+_ID_OR_REFERENCE = re.compile(r'(\sid="|url\(#|href="#)([^)"]+)')
 
 
 class _TextSVGRenderer(RendererSVG):
@@ -109,8 +111,9 @@ def _finish_svg(text: str, title: str, description: str) -> str:
     # matplotlib's default style sheet uses a bare `*` selector, which inline would restyle the whole page.
     body = body.replace("*{stroke-linejoin", ".ob-chart *{stroke-linejoin", 1)
     prefix = "c" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:8] + "-"
-    body = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', body)
-    body = _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", body)
+    body = _TAG.sub(
+        lambda tag: _ID_OR_REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", tag.group(0)), body
+    )
     opening = _SVG_START.search(body)
     if opening is None:  # pragma: no cover - matplotlib always writes the root element
         raise RuntimeError("matplotlib produced no <svg> element")

@@ -297,6 +297,11 @@ def test_a_dollar_sign_in_a_label_is_shown_literally_not_as_mathematics() -> Non
     assert "$GENE$" in texts(chart.svg())
 
 
+def test_a_label_that_looks_like_an_attribute_is_shown_unchanged() -> None:
+    label = 'id="x" url(#y)'
+    assert label in texts(frequencies_chart([GeneFrequency(label, 1, 2, 0.5)]).svg())
+
+
 def test_markup_in_a_title_is_escaped_not_injected() -> None:
     svg = frequencies_chart(frequencies(), title="<script>alert(1)</script>").svg()
     root = parse(svg)
