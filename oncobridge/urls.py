@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("oncobridge.accounts.urls")),
     path("matching/", include("oncobridge.matching.urls")),
     path("cohorts/", include("oncobridge.cohorts.urls")),
+    path("datasets/", include("oncobridge.datasharing.urls")),
     path("collaborations/", include("oncobridge.collaborations.urls")),
     path("", include("oncobridge.portfolio.urls")),
 ]

@@ -17,7 +17,7 @@ from oncobridge.accounts.access import viewer_for
 from oncobridge.accounts.models import Membership, Role
 from oncobridge.core.errors import NotFound, PermissionDenied
 from oncobridge.core.visibility import Viewer, can_see, visible_q
-from oncobridge.datasharing.models import AccessRequest, Dataset, Grant
+from oncobridge.datasharing.models import AccessRequest, Dataset, Grant, ImportJob
 
 
 def visible_datasets(viewer: Viewer) -> QuerySet[Dataset]:
@@ -109,4 +109,27 @@ def grant_for_user(user: Any, pk: int) -> Grant:
     found = visible_grants(viewer).select_related("dataset", "grantee").filter(pk=pk).first()
     if found is None:
         raise NotFound(f"No grant {pk}, or it is not visible to you.")
+    return found
+
+
+def stewarded_organisation_ids(viewer: Viewer) -> set[int]:
+    """The organisations whose data this viewer stewards (registers, imports, decides on)."""
+    if viewer.user_id is None:
+        return set()
+    return set(
+        Membership.objects.filter(
+            user_id=viewer.user_id, organisation_id__in=viewer.organisation_ids, role=Role.DATA_STEWARD
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def import_job_for_user(user: Any, slug: str, pk: int) -> ImportJob:
+    """An uploaded import of a dataset, for the dataset's stewards only (others: 404 or 403 as for it)."""
+    dataset = dataset_for_user(user, slug, steward=True)
+    job = ImportJob.objects.select_related("dataset", "version", "requested_by").filter(
+        pk=pk, dataset=dataset
+    )
+    found = job.first()
+    if found is None:
+        raise NotFound(f"No import {pk} of '{slug}'.")
     return found

@@ -9,16 +9,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from oncobridge.accounts.access import api_caller, viewer_for
 from oncobridge.accounts.selectors import organisation_named
 from oncobridge.core.models import AuditEvent
 from oncobridge.core.pagination import OffsetPagination
+from oncobridge.core.problems import problem_response
 from oncobridge.datasharing import services
 from oncobridge.datasharing.access import dataset_for_user, grant_for_user, request_for_user
-from oncobridge.datasharing.models import AccessRequest, Dataset, DatasetVersion, Grant
+from oncobridge.datasharing.models import AccessRequest, Dataset, DatasetVersion, Grant, ImportStatus
 from oncobridge.datasharing.schemas import (
     AccessRequestIn,
     AccessRequestOut,
@@ -30,6 +31,8 @@ from oncobridge.datasharing.schemas import (
     DownloadQuery,
     GrantFilters,
     GrantOut,
+    ImportKindName,
+    ImportRefusedOut,
     RequestFilters,
     RevokeIn,
     TableName,
@@ -76,6 +79,49 @@ def dataset_detail(request: HttpRequest, slug: str) -> Dataset:
 @paginate(OffsetPagination)
 def dataset_version_list(request: HttpRequest, slug: str) -> QuerySet[DatasetVersion]:
     return dataset_versions(dataset=dataset_for_user(api_caller(request), slug))
+
+
+@router.post(
+    "/datasets/{slug}/imports",
+    response={201: VersionOut, 422: ImportRefusedOut},
+    summary="Upload a file and import it as the next version (data stewards); 422 lists every problem",
+    description=(
+        "Multipart form: `kind` (maf, cbioportal_clinical, clinical, fhir, vcf) and `file`; a clinical TSV "
+        "needs its YAML `mapping`; cBioPortal clinical data may add the other file as `second_file`. "
+        "All or nothing: a refused file leaves the current version untouched."
+    ),
+)
+def dataset_import_upload(
+    request: HttpRequest,
+    slug: str,
+    kind: Form[ImportKindName],
+    file: File[UploadedFile],
+    mapping: File[UploadedFile | None] = None,
+    second_file: File[UploadedFile | None] = None,
+) -> Status[DatasetVersion] | HttpResponse:
+    user = api_caller(request)
+    dataset = dataset_for_user(user, slug, steward=True)
+    uploads = [
+        services.Upload(role=role, name=upload.name or role, chunks=upload.chunks())
+        for role, upload in (("file", file), ("mapping", mapping), ("second_file", second_file))
+        if upload is not None
+    ]
+    job = services.import_job_create(
+        viewer=viewer_for(user), actor=user, dataset=dataset, kind=kind, uploads=uploads
+    )
+    job = services.import_job_run(job_id=job.pk)
+    if job.status == ImportStatus.SUCCEEDED and job.version is not None:
+        return Status(201, job.version)
+    if job.status == ImportStatus.FAILED:
+        return problem_response(request, status=500, title="Import failed", detail=job.message)
+    return problem_response(
+        request,
+        status=422,
+        title="Import refused",
+        detail=job.message,
+        problems=job.problems,
+        problems_omitted=job.problems_omitted,
+    )
 
 
 @router.get(

@@ -142,3 +142,56 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grantee} on {self.dataset.slug} until {self.expires_at:%Y-%m-%d}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Imported"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded import (UI or API): its files until it ends, its progress, and its outcome.
+
+    The uploaded files are raw, identifiable data: they are kept only until the import ends, under
+    DATASETS_ROOT/.uploads/<job id>/, and the de-identified result becomes the dataset's next version.
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="import_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    files = models.JSONField(default=list, help_text="[{role, name, bytes}] of the uploaded files")
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    rows_done = models.BigIntegerField(default=0)
+    rows_expected = models.BigIntegerField(null=True, blank=True, help_text="Estimated from the file's lines")
+    problems = models.JSONField(default=list, blank=True, help_text="[{file, line, field, message}]")
+    problems_omitted = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    version = models.ForeignKey(
+        DatasetVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.dataset.slug} import {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.REFUSED, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """Rows read of the rows expected, below 100 until the import has ended."""
+        if self.status == ImportStatus.SUCCEEDED:
+            return 100
+        if not self.rows_expected:
+            return None
+        return min(99, int(100 * self.rows_done / self.rows_expected))

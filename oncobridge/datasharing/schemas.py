@@ -13,6 +13,7 @@ from oncobridge.accounts.schemas import Slug, StorableStr
 # Literal twins of the model choices, so the OpenAPI schema lists the values.
 VisibilityName = Literal["private", "alliance", "partners", "network"]
 RequestStatusName = Literal["submitted", "approved", "rejected"]
+ImportKindName = Literal["maf", "cbioportal_clinical", "clinical", "fhir", "vcf"]
 TableName = Literal["patients", "samples", "mutations", "clinical_attributes", "outcomes", "treatments"]
 Title = Annotated[StorableStr, StringConstraints(min_length=1, max_length=255)]
 LongText = Annotated[StorableStr, StringConstraints(max_length=20_000)]
@@ -127,3 +128,22 @@ class AuditEventOut(Schema):
 
 class DownloadQuery(Schema):
     format: Literal["csv", "parquet"] = "csv"
+
+
+class ImportProblemOut(Schema):
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+
+class ImportRefusedOut(Schema):
+    """A refused import as RFC 9457 problem details, listing every problem found."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    problems: list[ImportProblemOut]
+    problems_omitted: int = 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import IO
 
 from django.db.models import QuerySet
@@ -11,8 +13,9 @@ from django.utils import timezone
 
 from oncobridge.core.models import AuditEvent
 from oncobridge.core.visibility import Viewer
+from oncobridge.core.vocabularies import vocabularies
 from oncobridge.datasharing.access import visible_datasets, visible_grants, visible_requests
-from oncobridge.datasharing.models import AccessRequest, Dataset, DatasetVersion, Grant
+from oncobridge.datasharing.models import AccessRequest, Dataset, DatasetVersion, Grant, ImportJob
 
 AUDIT_COLUMNS = ["occurred_at", "actor", "action", "target_type", "target_id", "detail"]
 
@@ -64,3 +67,120 @@ def audit_csv_write(events: QuerySet[AuditEvent], out: IO[str]) -> int:
         )
         count += 1
     return count
+
+
+@dataclass
+class DatasetSearch:
+    """The datasets a viewer may see that match the filters, and the values to filter by (with counts)."""
+
+    datasets: list[Dataset]
+    total_visible: int
+    cancer_types: list[tuple[str, str, int]] = field(default_factory=list)  # code, name, count
+    data_types: list[tuple[str, int]] = field(default_factory=list)
+    duo_codes: list[tuple[str, str, int]] = field(default_factory=list)  # code, label, count
+    organisations: list[tuple[str, str, int]] = field(default_factory=list)  # slug, name, count
+
+
+def dataset_search(
+    *,
+    viewer: Viewer,
+    text: str = "",
+    cancer_type: str = "",
+    data_type: str = "",
+    duo_code: str = "",
+    organisation: str = "",
+) -> DatasetSearch:
+    """Filter the visible catalogue; a cancer type also finds datasets of its OncoTree descendants.
+
+    A catalogue holds tens to hundreds of datasets, so the JSON list filters run here, the same on
+    SQLite and PostgreSQL, over one query.
+    """
+    visible = list(dataset_list(viewer=viewer))
+    vocab = vocabularies()
+    wanted_cancers: set[str] = set()
+    if cancer_type:
+        node = vocab.oncotree.get(cancer_type)
+        wanted_cancers = vocab.oncotree.descendants(node.code) if node else {cancer_type.upper()}
+    words = text.lower().split()
+
+    def matches(dataset: Dataset) -> bool:
+        haystack = f"{dataset.title} {dataset.description} {dataset.assay} {dataset.slug}".lower()
+        return (
+            all(word in haystack for word in words)
+            and (not wanted_cancers or bool(wanted_cancers & set(dataset.cancer_types)))
+            and (not data_type or data_type in dataset.data_types)
+            and (not duo_code or duo_code.upper() in dataset.duo_codes)
+            and (not organisation or dataset.organisation.slug == organisation)
+        )
+
+    found = [dataset for dataset in visible if matches(dataset)]
+    cancers: Counter[str] = Counter(code for dataset in visible for code in dataset.cancer_types)
+    types: Counter[str] = Counter(name for dataset in visible for name in dataset.data_types)
+    duo: Counter[str] = Counter(code for dataset in visible for code in dataset.duo_codes)
+    organisations: Counter[tuple[str, str]] = Counter(
+        (dataset.organisation.slug, dataset.organisation.name) for dataset in visible
+    )
+
+    def cancer_name(code: str) -> str:
+        node = vocab.oncotree.get(code)
+        return node.name if node else code
+
+    def duo_label(code: str) -> str:
+        term = vocab.duo.get(code)
+        return term.label if term else code
+
+    return DatasetSearch(
+        datasets=found,
+        total_visible=len(visible),
+        cancer_types=[(code, cancer_name(code), count) for code, count in sorted(cancers.items())],
+        data_types=sorted(types.items()),
+        duo_codes=[(code, duo_label(code), count) for code, count in sorted(duo.items())],
+        organisations=[(slug, name, count) for (slug, name), count in sorted(organisations.items())],
+    )
+
+
+def import_job_list(*, dataset: Dataset) -> QuerySet[ImportJob]:
+    """A dataset's uploaded imports, newest first (callers check the viewer is a steward)."""
+    return dataset.import_jobs.select_related("requested_by", "version").order_by("-created_at", "-id")
+
+
+def audit_actions(*, dataset: Dataset) -> list[str]:
+    return sorted(set(audit_for_dataset(dataset=dataset).values_list("action", flat=True)))
+
+
+@dataclass(frozen=True)
+class DuoTermExplained:
+    code: str
+    label: str
+    description: str
+    modifier: str  # the dataset's value for the term, in words ("" when it has none)
+
+
+def duo_terms_explained(*, dataset: Dataset) -> list[DuoTermExplained]:
+    """The dataset's data-use terms in words, with the values of its modifiers (DS diseases, TS date)."""
+    vocab = vocabularies()
+    explained = []
+    for code in dataset.duo_codes:
+        term = vocab.duo.get(code)
+        value = dataset.duo_modifiers.get(code)
+        modifier = ""
+        if code == "DS" and value:
+            diseases = [value] if isinstance(value, str) else list(value)
+            names = []
+            for disease in diseases:
+                node = vocab.oncotree.get(str(disease))
+                names.append(f"{disease} ({node.name})" if node else str(disease))
+            modifier = "Only for research on " + ", ".join(names) + "."
+        elif code == "TS" and value:
+            modifier = f"Use allowed until {value}; grants end on that date at the latest."
+        elif value:
+            modifier = str(value)
+        explained.append(
+            DuoTermExplained(
+                code=code,
+                label=term.label if term else code,
+                description=term.description if term else "",
+                modifier=modifier,
+            )
+        )
+    return explained

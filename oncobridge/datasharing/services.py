@@ -8,8 +8,11 @@ refused file (FormatError) or a crash leaves the current version exactly as it w
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
+import logging
 import re
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +26,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from oncobridge.accounts.access import viewer_for
 from oncobridge.accounts.models import Organisation, OrganisationKind
 from oncobridge.core.audit import audit_record
 from oncobridge.core.errors import Conflict, PermissionDenied, ServiceError
@@ -30,12 +34,14 @@ from oncobridge.core.visibility import Viewer, Visibility
 from oncobridge.core.vocabularies import vocabularies
 from oncobridge.datasharing import storage
 from oncobridge.datasharing.access import has_row_access, is_steward
-from oncobridge.datasharing.duo import duo_check
+from oncobridge.datasharing.duo import DuoCheck, duo_check
 from oncobridge.datasharing.models import (
     AccessRequest,
     Dataset,
     DatasetVersion,
     Grant,
+    ImportJob,
+    ImportStatus,
     RequestStatus,
     Table,
 )
@@ -64,6 +70,7 @@ SCHEMAS: dict[str, pa.Schema] = {
 DEFAULT_GRANT_DAYS = 365
 WARNINGS_KEPT = 200
 Progress = Callable[[int], object]
+logger = logging.getLogger(__name__)
 
 
 class ImportRefused(ServiceError):
@@ -451,6 +458,24 @@ def _publish(
 # Access requests and grants
 
 
+def access_request_check(
+    *, dataset: Dataset, organisation: Organisation, purpose: str, commercial: bool
+) -> DuoCheck:
+    """The automatic DUO check of a request (stored with it, and shown before it is submitted)."""
+    oncotree = vocabularies().oncotree
+    diseases = dataset.duo_modifiers.get("DS") or []
+    names = {str(code): node.name for code in diseases if (node := oncotree.get(str(code))) is not None}
+    return duo_check(
+        codes=dataset.duo_codes,
+        modifiers=dataset.duo_modifiers,
+        commercial=commercial,
+        for_profit_organisation=organisation.kind == OrganisationKind.COMPANY,
+        purpose=purpose,
+        disease_names=names,
+        today=timezone.now().date(),
+    )
+
+
 def access_request_submit(
     *,
     viewer: Viewer,
@@ -471,17 +496,8 @@ def access_request_submit(
         raise ServiceError("Request on behalf of an organisation you belong to.", field="organisation")
     if not purpose.strip():
         raise ServiceError("State the purpose of the research.", field="purpose")
-    oncotree = vocabularies().oncotree
-    diseases = dataset.duo_modifiers.get("DS") or []
-    names = {str(code): node.name for code in diseases if (node := oncotree.get(str(code))) is not None}
-    check = duo_check(
-        codes=dataset.duo_codes,
-        modifiers=dataset.duo_modifiers,
-        commercial=commercial,
-        for_profit_organisation=organisation.kind == OrganisationKind.COMPANY,
-        purpose=purpose,
-        disease_names=names,
-        today=timezone.now().date(),
+    check = access_request_check(
+        dataset=dataset, organisation=organisation, purpose=purpose, commercial=commercial
     )
     with transaction.atomic():
         if AccessRequest.objects.filter(
@@ -678,3 +694,210 @@ def dataset_phenopackets_export(*, viewer: Viewer, actor: Any, dataset: Dataset)
         patients=len(documents),
     )
     return documents
+
+
+# Uploaded imports (UI and API): the files are kept only while their import job runs
+
+
+IMPORT_KINDS: dict[str, str] = {
+    "maf": "Somatic mutations: MAF or cBioPortal mutation file",
+    "cbioportal_clinical": "cBioPortal clinical patient and/or sample file",
+    "clinical": "Clinical TSV with its YAML mapping",
+    "fhir": "FHIR R4 bundle (mCODE)",
+    "vcf": "Annotated VCF (SnpEff ANN or VEP CSQ)",
+}
+# Streamed kinds report progress per batch; the others are read whole and report once.
+_STREAMED_KINDS = ("maf", "vcf")
+UPLOAD_ROLES = ("file", "second_file", "mapping")
+_PROGRESS_EVERY_ROWS = 50_000
+UPLOADS_DIR = ".uploads"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file: `role` is file, second_file (cBioPortal clinical) or mapping (clinical TSV)."""
+
+    role: str
+    name: str
+    chunks: Iterable[bytes]
+
+
+def _upload_dir(job_id: int) -> Path:
+    return storage.datasets_root() / UPLOADS_DIR / str(job_id)
+
+
+def _safe_name(name: str) -> str:
+    base = Path(name.replace("\\", "/")).name.strip()
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._")
+    return cleaned[:120] or "upload"
+
+
+def _check_uploads(kind: str, uploads: Mapping[str, Upload]) -> None:
+    if kind not in IMPORT_KINDS:
+        known = ", ".join(IMPORT_KINDS)
+        raise ServiceError(f"'{kind}' is not a kind of import; use one of {known}.", field="kind")
+    if "file" not in uploads:
+        raise ServiceError("Choose the file to import.", field="file")
+    if kind == "clinical" and "mapping" not in uploads:
+        raise ServiceError("A clinical TSV needs its YAML mapping file.", field="mapping")
+    if kind != "clinical" and "mapping" in uploads:
+        raise ServiceError("A mapping file goes with a clinical TSV only.", field="mapping")
+    if kind != "cbioportal_clinical" and "second_file" in uploads:
+        raise ServiceError(
+            "A second file goes with cBioPortal clinical data only (patients and samples).",
+            field="second_file",
+        )
+
+
+def import_job_create(
+    *, viewer: Viewer, actor: Any, dataset: Dataset, kind: str, uploads: Iterable[Upload]
+) -> ImportJob:
+    """Store the uploaded files and record a queued import; run it with `import_job_run` (or a task)."""
+    _require_steward(viewer, dataset.organisation_id, "import its data")
+    by_role: dict[str, Upload] = {}
+    for upload in uploads:
+        if upload.role not in UPLOAD_ROLES:
+            raise ServiceError(f"'{upload.role}' is not an upload field.", field=upload.role)
+        by_role[upload.role] = upload
+    _check_uploads(kind, by_role)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            dataset=dataset,
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            kind=kind,
+        )
+        folder = _upload_dir(job.pk)
+        try:
+            files = []
+            for role in UPLOAD_ROLES:
+                if role not in by_role:
+                    continue
+                upload = by_role[role]
+                (folder / role).mkdir(parents=True, exist_ok=True)
+                path = folder / role / _safe_name(upload.name)
+                size = 0
+                with path.open("wb") as handle:
+                    for chunk in upload.chunks:
+                        handle.write(chunk)
+                        size += len(chunk)
+                if size == 0:
+                    raise ServiceError(f"{path.name} is empty.", field=role)
+                files.append({"role": role, "name": path.name, "bytes": size})
+            job.files = files
+            job.save(update_fields=["files", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="dataset.import_upload",
+                target=dataset,
+                dataset_id=dataset.pk,
+                job=job.pk,
+                kind=kind,
+                files=[entry["name"] for entry in files],
+            )
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+    return job
+
+
+def _job_path(job: ImportJob, role: str) -> Path | None:
+    for entry in job.files:
+        if entry["role"] == role:
+            return _upload_dir(job.pk) / role / str(entry["name"])
+    return None
+
+
+def _expected_rows(kind: str, path: Path) -> int | None:
+    """About how many data lines a streamed file holds (for a percentage): its newlines, less the
+    comment lines and column header at its top. Counted in binary chunks, far faster than the import."""
+    if kind not in _STREAMED_KINDS:
+        return None
+    with path.open("rb") as raw:
+        compressed = raw.read(2) == b"\x1f\x8b"
+    with gzip.open(path, "rb") if compressed else path.open("rb") as handle:
+        newlines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    preamble = 0
+    with open_text(path) as text:
+        for line in text:
+            if line.strip() and not line.startswith("#"):
+                break
+            preamble += 1
+    header = 1 if kind == "maf" else 0
+    return max(0, newlines - preamble - header)
+
+
+def _job_source(job: ImportJob) -> ImportSource:
+    main = _job_path(job, "file")
+    second = _job_path(job, "second_file")
+    if job.kind == "cbioportal_clinical":
+        return import_source(cbioportal_clinical=[path for path in (main, second) if path is not None])
+    if job.kind == "clinical":
+        return import_source(clinical=main, mapping=_job_path(job, "mapping"))
+    if job.kind == "vcf":
+        return import_source(vcf=main)
+    if job.kind == "fhir":
+        return import_source(fhir=main)
+    return import_source(maf=main)
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run a queued import as the person who uploaded it; its outcome (version or problems) is recorded.
+
+    A job is claimed once (queued -> running), so a task delivered twice imports once. The uploaded files
+    are removed when it ends, whatever the outcome.
+    """
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    job = ImportJob.objects.select_related("dataset", "dataset__organisation", "requested_by").get(pk=job_id)
+    if not claimed:
+        return job
+    outcome: dict[str, Any] = {}
+    try:
+        source = _job_source(job)
+        expected = _expected_rows(job.kind, source.files[0])
+        ImportJob.objects.filter(pk=job.pk).update(rows_expected=expected)
+        done = [0, 0]  # rows read, rows when last saved
+
+        def progress(rows: int) -> None:
+            done[0] += rows
+            if done[0] - done[1] >= _PROGRESS_EVERY_ROWS:
+                done[1] = done[0]
+                ImportJob.objects.filter(pk=job.pk).update(rows_done=done[0])
+
+        version = dataset_import(
+            viewer=viewer_for(job.requested_by),
+            actor=job.requested_by,
+            dataset=job.dataset,
+            source=source,
+            progress=progress,
+        )
+        outcome = {
+            "status": ImportStatus.SUCCEEDED,
+            "version": version,
+            "rows_done": done[0],
+            "message": f"Version {version.number} is now the dataset's current version.",
+        }
+    except ImportRefused as refused:
+        outcome = {
+            "status": ImportStatus.REFUSED,
+            "problems": [
+                {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+                for p in refused.problems
+            ],
+            "problems_omitted": refused.omitted,
+            "message": refused.message + " The current version is unchanged.",
+        }
+    except ServiceError as error:
+        outcome = {"status": ImportStatus.REFUSED, "message": error.message}
+    except Exception:
+        logger.exception("Import job %s failed", job.pk)
+        outcome = {
+            "status": ImportStatus.FAILED,
+            "message": "The import failed on our side (it is logged); the current version is unchanged.",
+        }
+    finally:
+        shutil.rmtree(_upload_dir(job.pk), ignore_errors=True)
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **outcome)
+    job.refresh_from_db()
+    return job

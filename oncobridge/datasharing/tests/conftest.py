@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from oncobridge.accounts.access import viewer_for
-from oncobridge.conftest import Alliance
+from oncobridge.accounts.models import Role, User
+from oncobridge.accounts.services import user_create
+from oncobridge.conftest import PASSWORD, Alliance
 from oncobridge.datasharing.models import Dataset, DatasetVersion
 from oncobridge.datasharing.services import dataset_create, dataset_import, import_source
 
@@ -75,3 +77,21 @@ def clinical_dataset(make_dataset: MakeDataset, import_as_dana: Import) -> Datas
     )
     dataset.refresh_from_db()
     return dataset
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_immediately(settings: Any) -> None:
+    # Uploaded imports run as tasks; in tests they run when the upload's transaction commits.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def uni_steward(alliance: Alliance) -> User:
+    """Una, a data steward, but at Northern University: a steward elsewhere."""
+    return user_create(
+        email="una@northern.example",
+        full_name="Una Steward",
+        organisation=alliance.university,
+        role=Role.DATA_STEWARD,
+        password=PASSWORD,
+    )
