@@ -626,6 +626,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--schema", default="bench_analytics", help="PostgreSQL schema (dropped and refilled)"
     )
+    parser.add_argument(
+        "--drop-schema", action="store_true", help="drop the PostgreSQL schema at the end (default: keep it)"
+    )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of each core operation")
     parser.add_argument(
         "--data-dir", default=os.environ.get("ONCOBRIDGE_DATA_DIR") or str(REPO.parent / "shared/data")
@@ -670,8 +673,9 @@ def run(args: argparse.Namespace) -> int:
     engines.append(pandas_engine)
     postgres_load: float | None = None
     postgres_note = "skipped (--no-postgres)"
+    postgres_connection = None
     if not args.no_postgres:
-        connection = connect_postgres(args.database_url, say)
+        connection = postgres_connection = connect_postgres(args.database_url, say)
         if connection is None:
             postgres_note = f"skipped: {args.database_url} unreachable"
         else:
@@ -763,6 +767,10 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.profile:
         profile_core(engines[0])  # type: ignore[arg-type]
+    if postgres_connection is not None:
+        if args.drop_schema:
+            postgres_connection.execute(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE")
+        postgres_connection.close()
     return 1 if disagreements else 0
 
 
