@@ -12,6 +12,7 @@ from oncobridge.collaborations.models import (
     AgreementKind,
     AgreementStatus,
     Confidentiality,
+    Document,
     Goal,
     Milestone,
     MilestoneStatus,
@@ -28,6 +29,7 @@ from oncobridge.portfolio.models import ResearchAsset
 __all__ = [
     "ActionItemFormSet",
     "AgreementFilterForm",
+    "AgreementForm",
     "AgreementTransitionForm",
     "CheckInForm",
     "CheckInRecordForm",
@@ -304,6 +306,29 @@ class DocumentVersionForm(PortfolioForm):
 class AgreementFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *AgreementKind.choices], required=False)
     status = forms.ChoiceField(choices=[("", "All statuses"), *AgreementStatus.choices], required=False)
+
+
+class AgreementForm(PortfolioForm):
+    title = forms.CharField(max_length=255)
+    kind = forms.ChoiceField(choices=AgreementKind.choices)
+    parties = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        help_text="At least two organisations, one of them yours.",
+    )
+    effective_date = forms.DateField(widget=DATE_INPUT, required=False, label="Effective date")
+    expiry_date = forms.DateField(widget=DATE_INPUT, required=False, label="Expiry date")
+    documents = forms.ModelMultipleChoiceField(
+        queryset=Document.objects.none(), required=False, label="Linked documents"
+    )
+
+    def __init__(self, *args: Any, documents: Sequence[Document] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if documents:
+            self.fields["documents"].queryset = Document.objects.filter(  # type: ignore[attr-defined]
+                pk__in=[document.pk for document in documents]
+            )
+        else:
+            del self.fields["documents"]
 
 
 class AgreementTransitionForm(PortfolioForm):

@@ -26,6 +26,7 @@ from oncobridge.collaborations import access, selectors, services
 from oncobridge.collaborations.forms import (
     ActionItemFormSet,
     AgreementFilterForm,
+    AgreementForm,
     AgreementTransitionForm,
     CheckInForm,
     CheckInRecordForm,
@@ -386,6 +387,7 @@ def project_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespons
         "past_checkins": [checkin for checkin in reversed(checkins) if checkin.scheduled_at < now],
         "documents": access.visible_documents(viewer, project),
         "agreements": selectors.agreement_list(viewer=viewer).filter(project=project),
+        "can_draft_agreement": can_manage_organisation(viewer, project.organisation_id),
         "calendar_url": request.build_absolute_uri(f"/api/v1/joint-projects/{project.pk}/calendar.ics"),
         "my_calendar_url": request.build_absolute_uri("/api/v1/me/calendar.ics"),
     }
@@ -791,9 +793,14 @@ def document_download(request: HttpRequest, viewer: Viewer, pk: int, document_pk
     project = access.project_for_user(request.user, pk)
     document = access.document_for_user(request.user, project, document_pk)
     number = request.GET.get("version", "")
-    stored = services.document_download(
-        actor=_actor(request), document=document, number=int(number) if number.isdigit() else None
-    )
+    if number and not (number.isdigit() and len(number) < 10):
+        raise NotFound(f"The document has no version {number[:20]}.")
+    try:
+        stored = services.document_download(
+            actor=_actor(request), document=document, number=int(number) if number else None
+        )
+    except ServiceError as error:
+        raise NotFound(error.message) from None
     # A streamed file; member_view is typed for plain responses, which Django treats alike.
     return FileResponse(  # type: ignore[return-value]
         stored.file.open("rb"),
@@ -818,12 +825,60 @@ def agreement_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     ).select_related("project")
     page = Paginator(agreements, settings.ONCOBRIDGE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(f"{name}={value}" for name, value in (("kind", kind), ("status", status)) if value)
-    context = {"page": page, "filters": filters, "query": query}
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query,
+        "can_draft": bool(_managed_organisations(viewer)),
+    }
     return render_page_or_partial(
         request,
         page_template="collaborations/agreement_list.html",
         partial_template="collaborations/partials/agreement_results.html",
         context=context,
+    )
+
+
+@member_view
+@require_http_methods(["GET", "POST"])
+def agreement_create(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    if not _managed_organisations(viewer):
+        raise PermissionDenied("Agreements are drafted by the parties' alliance managers.")
+    chosen = request.POST.get("project") or request.GET.get("project", "")
+    project = access.project_for_user(request.user, int(chosen)) if chosen.isdigit() else None
+    documents = access.visible_documents(viewer, project) if project is not None else []
+    initial = {"parties": [project.organisation_id]} if project is not None else {}
+    form = AgreementForm(request.POST or None, initial=initial, documents=documents)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            agreement = services.agreement_create(
+                viewer=viewer,
+                actor=_actor(request),
+                title=data["title"],
+                kind=data["kind"],
+                parties=list(data["parties"]),
+                project=project,
+                effective_date=data["effective_date"],
+                expiry_date=data["expiry_date"],
+                documents=list(data.get("documents") or []),
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"The agreement “{agreement.title}” is drafted.")
+            return redirect("collaborations:agreement_detail", pk=agreement.pk)
+    crumbs = _project_crumbs(project) if project is not None else []
+    return _form_page(
+        request,
+        form,
+        title=f"Draft an agreement for “{project.title}”" if project is not None else "Draft an agreement",
+        submit="Draft agreement",
+        cancel_url=_project_url(project, "agreements")
+        if project is not None
+        else reverse("collaborations:agreement_list"),
+        breadcrumbs=crumbs or [(reverse("collaborations:agreement_list"), "Agreements")],
+        hidden_project=project.pk if project is not None else None,
     )
 
 

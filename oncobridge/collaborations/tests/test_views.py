@@ -410,6 +410,27 @@ def test_a_milestone_owner_is_chosen_among_the_project_members(alliance: Allianc
     assert not Milestone.objects.filter(title="X").exists()
 
 
+def test_a_dependency_that_would_make_a_cycle_is_refused_naming_the_field(
+    alliance: Alliance, joint: Joint
+) -> None:
+    later = services.milestone_create(
+        actor=alliance.ivan,
+        project=joint.project,
+        title="Screen complete",
+        due_date=today() + dt.timedelta(days=60),
+        depends_on=[joint.assay],
+    )
+    assay = Milestone.objects.get(pk=joint.assay.pk)
+
+    response = client_for(alliance.ivan).post(
+        url("milestone_edit", joint.project.pk, assay.pk), milestone_post(assay, depends_on=[later.pk])
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["depends_on"] == ["These dependencies would make a cycle."]
+    assert not Milestone.objects.get(pk=assay.pk).depends_on.exists()
+
+
 def test_a_stale_milestone_edit_shows_a_conflict_with_the_other_values_and_keeps_mine(
     alliance: Alliance, joint: Joint
 ) -> None:
@@ -633,6 +654,16 @@ def test_a_new_version_is_listed_and_the_old_one_still_downloads(alliance: Allia
     assert stream(first) == b"Seed 2000 cells per well."
 
 
+def test_a_version_that_does_not_exist_is_a_404_page(alliance: Alliance, joint: Joint) -> None:
+    client = client_for(alliance.ivan)
+    download = url("document_download", joint.project.pk, joint.protocol.pk)
+
+    for version in ("7", "x", "99999999999999999999"):
+        response = client.get(download, {"version": version})
+        assert response.status_code == 404, version
+    assert not AuditEvent.objects.filter(action="document.download").exists()
+
+
 # Programmes
 
 
@@ -729,6 +760,44 @@ def mta(alliance: Alliance, joint: Joint) -> Agreement:
     )
 
 
+def test_alliance_manager_drafts_an_agreement_for_a_project_with_a_linked_document(
+    alliance: Alliance, joint: Joint
+) -> None:
+    client = client_for(alliance.alice)
+    form = client.get(url("agreement_create"), {"project": joint.project.pk}).context["form"]
+
+    response = client.post(
+        url("agreement_create"),
+        {
+            "project": joint.project.pk,
+            "title": "Acme sponsored research",
+            "kind": "sponsored_research",
+            "parties": [alliance.centre.pk, alliance.acme.pk],
+            "documents": [joint.term_sheet.pk],
+        },
+    )
+
+    agreement = Agreement.objects.get(title="Acme sponsored research")
+    assert form.initial["parties"] == [alliance.centre.pk]
+    assert response["Location"] == url("agreement_detail", agreement.pk)
+    assert (agreement.project, agreement.status) == (joint.project, "draft")
+    assert list(agreement.documents.all()) == [joint.term_sheet]
+    assert "Acme sponsored research" in page(client.get(url("project_detail", joint.project.pk)))
+
+
+def test_an_agreement_with_one_party_is_refused_naming_the_field(alliance: Alliance) -> None:
+    response = client_for(alliance.alice).post(
+        url("agreement_create"), {"title": "Solo", "kind": "cda", "parties": [alliance.centre.pk]}
+    )
+
+    assert response.context["form"].errors["parties"] == ["An agreement has at least two parties."]
+    assert not Agreement.objects.filter(title="Solo").exists()
+
+
+def test_an_investigator_may_not_draft_an_agreement(alliance: Alliance) -> None:
+    assert client_for(alliance.ivan).get(url("agreement_create")).status_code == 403
+
+
 def test_agreements_are_filtered_by_kind_and_status(alliance: Alliance, joint: Joint) -> None:
     mta(alliance, joint)
     client = client_for(alliance.alice)
@@ -752,7 +821,7 @@ def test_the_agreement_list_runs_the_same_number_of_queries_for_many_agreements(
 ) -> None:
     client = client_for(alliance.alice)
     mta(alliance, joint)
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(10) as few:
         client.get(url("agreement_list"))
     for _ in range(5):
         mta(alliance, joint)
