@@ -210,6 +210,7 @@ def _audit(
     entity: str | None,
 ) -> None:
     detail: dict[str, Any] = {
+        "caller": getattr(actor, "email", None) or "anonymous",
         "entry_type": entry_type.path,
         "requested_granularity": query.granularity,
         "returned_granularity": returned,

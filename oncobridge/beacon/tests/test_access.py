@@ -1,0 +1,245 @@
+"""Who gets which Beacon granularity, and the audit trail every query leaves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from oncobridge.accounts.access import viewer_for
+from oncobridge.beacon.tests.conftest import BEACON, FIXTURES, BeaconClient
+from oncobridge.conftest import Alliance
+from oncobridge.core.models import AuditEvent
+from oncobridge.core.visibility import Visibility
+from oncobridge.datasharing.models import Dataset, Grant
+from oncobridge.datasharing.services import (
+    access_request_decide,
+    access_request_submit,
+    dataset_create,
+    dataset_import,
+    grant_revoke,
+    import_source,
+)
+
+LUAD = {"filters": "oncotree:LUAD"}
+
+
+def _get(client: Client, path: str, **params: str) -> dict[str, Any]:
+    response = client.get(f"{BEACON}{path}", params)
+    assert response.status_code == 200, response.content
+    return dict(response.json())
+
+
+@pytest.fixture
+def private_dataset(alliance: Alliance, cohort: Dataset) -> Dataset:
+    """A second dataset of the cancer centre, visible to its own members only."""
+    dataset = dataset_create(
+        viewer=viewer_for(alliance.dana),
+        actor=alliance.dana,
+        slug="centre-only",
+        title="Centre-only mutations",
+        organisation=alliance.centre,
+        duo_codes=("GRU",),
+        visibility=Visibility.PRIVATE,
+    )
+    dataset_import(
+        viewer=viewer_for(alliance.dana),
+        actor=alliance.dana,
+        dataset=dataset,
+        source=import_source(maf=FIXTURES / "cohort_mutations.maf.txt"),
+    )
+    return dataset
+
+
+def test_anonymous_caller_learns_nothing_about_patients(cohort: Dataset, client_for: BeaconClient) -> None:
+    body = _get(client_for(None), "/individuals", requestedGranularity="record")
+
+    assert body["meta"]["returnedGranularity"] == "boolean"
+    assert body["responseSummary"] == {"exists": False}
+    assert "Log in" in body["info"]["message"]
+
+
+def test_outsider_without_membership_gets_nothing(
+    alliance: Alliance, cohort: Dataset, client_for: BeaconClient
+) -> None:
+    body = _get(client_for(alliance.oscar), "/g_variants", geneId="KRAS", requestedGranularity="count")
+
+    assert body["responseSummary"] == {"exists": False}
+    assert _get(client_for(alliance.oscar), "/datasets")["response"]["collections"] == []
+
+
+def test_grantee_sees_individual_records(
+    alliance: Alliance, cohort: Dataset, nora_grant: None, client_for: BeaconClient
+) -> None:
+    body = _get(client_for(alliance.nora), "/individuals", requestedGranularity="record", **LUAD)
+
+    assert body["meta"]["returnedGranularity"] == "record"
+    [result_set] = body["response"]["resultSets"]
+    [patient] = result_set["results"]
+    assert patient["id"] == "ob-cohort:OB-P002"
+    assert patient["sex"] == {"id": "NCIT:C20197", "label": "male"}
+    assert {"id": "NCIT:C3512", "label": "Lung Adenocarcinoma"} in [
+        d["diseaseCode"] for d in patient["diseases"]
+    ]
+    assert patient["info"]["ageYears"] == 67
+
+
+def test_steward_sees_records_without_a_grant(
+    alliance: Alliance, cohort: Dataset, client_for: BeaconClient
+) -> None:
+    body = _get(client_for(alliance.dana), "/biosamples", requestedGranularity="record", **LUAD)
+
+    ids = [record["id"] for record in body["response"]["resultSets"][0]["results"]]
+    assert ids == ["ob-cohort:OB-P002-M1", "ob-cohort:OB-P002-T1"]
+
+
+def test_member_without_grant_gets_a_count_instead_of_records(
+    alliance: Alliance, cohort: Dataset, client_for: BeaconClient, settings: Any
+) -> None:
+    settings.ONCOBRIDGE_SMALL_CELL_THRESHOLD = 3
+    body = _get(client_for(alliance.ivan), "/individuals", requestedGranularity="record")
+
+    assert body["meta"]["returnedGranularity"] == "count"
+    assert body["responseSummary"] == {"exists": True, "numTotalResults": 4}
+    assert "response" not in body
+
+
+def test_small_count_reads_as_boolean_only_for_a_member_without_grant(
+    alliance: Alliance, cohort: Dataset, client_for: BeaconClient
+) -> None:
+    body = _get(client_for(alliance.paula), "/individuals", requestedGranularity="count", **LUAD)
+
+    assert body["meta"]["returnedGranularity"] == "boolean"
+    assert body["responseSummary"] == {"exists": True}
+    assert body["info"]["suppressedCounts"] == {"ob-cohort": "<5"}
+
+
+def test_grantee_sees_a_small_count(
+    alliance: Alliance, cohort: Dataset, nora_grant: None, client_for: BeaconClient
+) -> None:
+    body = _get(client_for(alliance.nora), "/individuals", requestedGranularity="count", **LUAD)
+
+    assert body["responseSummary"] == {"exists": True, "numTotalResults": 1}
+
+
+def test_revoked_grant_falls_back_to_boolean_and_count(
+    alliance: Alliance, cohort: Dataset, nora_grant: None, client_for: BeaconClient, settings: Any
+) -> None:
+    settings.ONCOBRIDGE_SMALL_CELL_THRESHOLD = 2
+    grant = Grant.objects.get(grantee=alliance.nora, dataset=cohort)
+    grant_revoke(viewer=viewer_for(alliance.dana), actor=alliance.dana, grant=grant, reason="Project ended")
+
+    body = _get(client_for(alliance.nora), "/biosamples", requestedGranularity="record")
+
+    assert body["meta"]["returnedGranularity"] == "count"
+    assert body["responseSummary"]["numTotalResults"] == 5
+
+
+def test_dataset_the_caller_cannot_see_is_not_queried(
+    alliance: Alliance, private_dataset: Dataset, nora_grant: None, client_for: BeaconClient
+) -> None:
+    body = _get(client_for(alliance.nora), "/g_variants", geneId="KRAS", requestedGranularity="record")
+
+    assert [result_set["id"] for result_set in body["response"]["resultSets"]] == ["ob-cohort"]
+    assert [d["id"] for d in _get(client_for(alliance.nora), "/datasets")["response"]["collections"]] == [
+        "ob-cohort"
+    ]
+
+
+def test_naming_a_dataset_the_caller_cannot_see_reads_as_not_found(
+    alliance: Alliance, private_dataset: Dataset, client_for: BeaconClient
+) -> None:
+    response = client_for(alliance.nora).get(f"{BEACON}/individuals", {"datasets": "centre-only"})
+
+    assert response.status_code == 404
+    assert "centre-only" in response.json()["error"]["errorMessage"]
+    assert (
+        client_for(alliance.ivan).get(f"{BEACON}/individuals", {"datasets": "centre-only"}).status_code == 200
+    )
+
+
+def test_grant_on_one_dataset_gives_records_there_and_counts_elsewhere(
+    alliance: Alliance, private_dataset: Dataset, client_for: BeaconClient, settings: Any
+) -> None:
+    settings.ONCOBRIDGE_SMALL_CELL_THRESHOLD = 2
+    request = access_request_submit(
+        viewer=viewer_for(alliance.ivan),
+        actor=alliance.ivan,
+        dataset=private_dataset,
+        purpose="Cancer research",
+        commercial=False,
+    )
+    access_request_decide(
+        viewer=viewer_for(alliance.dana), actor=alliance.dana, request=request, approve=True
+    )
+
+    body = _get(client_for(alliance.ivan), "/biosamples", requestedGranularity="record", geneId="KRAS")
+
+    by_dataset = {result_set["id"]: result_set for result_set in body["response"]["resultSets"]}
+    assert [r["id"] for r in by_dataset["centre-only"]["results"]] == [
+        "centre-only:OB-P002-M1",
+        "centre-only:OB-P002-T1",
+    ]
+    assert by_dataset["ob-cohort"]["results"] == []
+    assert by_dataset["ob-cohort"]["resultsCount"] == 2
+
+
+def test_bearer_token_applies_the_token_owners_rights(
+    alliance: Alliance, cohort: Dataset, nora_grant: None, bearer_for: Any
+) -> None:
+    response = Client().post(
+        f"{BEACON}/individuals",
+        {"meta": {"apiVersion": "v2.1.1"}, "query": {"requestedGranularity": "record"}},
+        content_type="application/json",
+        **bearer_for(alliance.nora),
+    )
+
+    assert response.json()["meta"]["returnedGranularity"] == "record"
+    assert response.json()["responseSummary"]["numTotalResults"] == 4
+
+
+def test_invalid_bearer_token_is_refused_not_treated_as_anonymous(cohort: Dataset) -> None:
+    response = Client().get(f"{BEACON}/individuals", HTTP_AUTHORIZATION="Bearer obt_forged")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["error"]["errorCode"] == 401
+
+
+def test_browser_session_post_needs_its_csrf_token(
+    alliance: Alliance, cohort: Dataset, nora_grant: None
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alliance.nora)
+
+    response = client.post(f"{BEACON}/individuals", {"meta": {}}, content_type="application/json")
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["error"]["errorMessage"]
+
+
+def test_every_query_is_audited_with_who_what_and_which_dataset(
+    alliance: Alliance, cohort: Dataset, nora_grant: None, client_for: BeaconClient
+) -> None:
+    _get(client_for(alliance.nora), "/individuals", requestedGranularity="record", **LUAD)
+
+    event = AuditEvent.objects.get(action="beacon.query")
+    assert event.actor == alliance.nora
+    assert event.detail["caller"] == "nora@northern.example"
+    assert event.target_id == str(cohort.pk)
+    assert event.detail["dataset_id"] == cohort.pk
+    assert event.detail["entry_type"] == "individuals"
+    assert event.detail["filters"] == ["oncotree:LUAD"]
+    assert event.detail["returned_granularity"] == "record"
+    assert event.detail["results"] == 1
+
+
+def test_anonymous_queries_are_audited_too(cohort: Dataset, client_for: BeaconClient) -> None:
+    _get(client_for(None), "/g_variants", geneId="KRAS")
+
+    event = AuditEvent.objects.get(action="beacon.query")
+    assert event.actor is None
+    assert event.detail["caller"] == "anonymous"
+    assert event.detail["datasets"] == []
+    assert event.detail["request_parameters"] == {"geneId": "KRAS"}
