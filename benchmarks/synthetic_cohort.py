@@ -210,6 +210,12 @@ def read_real_inputs(data_dir: Path) -> RealInputs:
     from oncobridge.formats.maf import read_maf
     from oncobridge.vocab import load_vocabularies
 
+    absent = [name for name in (*REAL_MAFS, HOTSPOTS, TCGA_COHORTS) if not (data_dir / name).is_file()]
+    if absent:
+        raise SystemExit(
+            f"the generator draws from the real files of the reference-data directory {data_dir} "
+            f"(ONCOBRIDGE_DATA_DIR or --data-dir); missing: {', '.join(absent)}"
+        )
     vocab = load_vocabularies(data_dir)
     if vocab.missing:
         raise SystemExit("the benchmark needs the reference vocabularies: " + "; ".join(vocab.missing))
