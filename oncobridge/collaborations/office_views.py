@@ -104,7 +104,8 @@ def project_outcomes(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespo
                 messages.success(request, "The output is recorded.")
                 return redirect("collaborations:project_outcomes", pk=project.pk)
             return _outputs_response(request, viewer, project, OutputForm())
-    return _outputs_response(request, viewer, project, form, status=400)
+    # htmx swaps only successful responses: the form with its errors is a 200 to it, a 400 to a plain POST.
+    return _outputs_response(request, viewer, project, form, status=200 if is_htmx_partial(request) else 400)
 
 
 @member_view
@@ -141,7 +142,12 @@ def activity_feed(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     """What happened in my projects (`?all=1`: in every project I may see)."""
     everything = request.GET.get("all") == "1"
     entries = office.activity_feed(viewer=viewer, mine=not everything)
-    context = {"entries": entries, "everything": everything, "show_project": True}
+    context = {
+        "entries": entries,
+        "everything": everything,
+        "show_project": True,
+        "is_office": access.is_alliance_office(viewer),
+    }
     return render(request, "collaborations/office/feed.html", context)
 
 

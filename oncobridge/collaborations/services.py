@@ -1014,39 +1014,3 @@ def project_export_spooled(*, actor: User, project: Project) -> IO[bytes]:
         raise
     spool.seek(0)
     return spool
-
-
-@transaction.atomic
-def programme_update(
-    *,
-    viewer: Viewer,
-    actor: User,
-    programme: Programme,
-    title: str,
-    problem_statement: str,
-    lead_departments: Iterable[Department] = (),
-    investigators: Iterable[User] = (),
-    partner_organisations: Iterable[Organisation] = (),
-    resources: Iterable[ResearchAsset] = (),
-    business_contact: User | None = None,
-) -> Programme:
-    """Change a programme's description and people; it stays with its organisation."""
-    if not can_manage_organisation(viewer, programme.organisation_id):
-        raise PermissionDenied("Only the programme organisation's alliance managers change it.")
-    departments = list(lead_departments)
-    if any(department.organisation_id != programme.organisation_id for department in departments):
-        raise ServiceError(
-            "Lead departments belong to the programme's organisation.", field="lead_departments"
-        )
-    programme.title = _text(title, "title", required=True)
-    programme.problem_statement = _text(problem_statement, "problem statement", required=True)
-    programme.business_contact = business_contact
-    programme.save(update_fields=["title", "problem_statement", "business_contact", "updated_at"])
-    programme.lead_departments.set(departments)
-    programme.investigators.set(list(investigators))
-    programme.partner_organisations.set(
-        [o for o in partner_organisations if o.pk != programme.organisation_id]
-    )
-    programme.resources.set(list(resources))
-    audit_record(actor=actor, action="programme.update", target=programme)
-    return programme

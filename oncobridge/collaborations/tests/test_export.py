@@ -23,7 +23,7 @@ def exported(user: Any, joint: Joint) -> zipfile.ZipFile:
     response = call(user, "get", f"/joint-projects/{joint.project.pk}/export")
     assert response.status_code == 200, response
     assert response["Content-Type"] == "application/zip"
-    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return zipfile.ZipFile(io.BytesIO(response.getvalue()))
 
 
 def contents(archive: zipfile.ZipFile) -> dict[str, bytes]:
@@ -134,7 +134,7 @@ def test_the_export_button_downloads_the_zip(alliance: Alliance, joint: Joint) -
     response = client.post(f"/collaborations/projects/{joint.project.pk}/export/")
 
     assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     assert "project.json" in archive.namelist()
     assert not any(b"Milestone payment" in archive.read(name) for name in archive.namelist())
     assert client.get(f"/collaborations/projects/{joint.project.pk}/export/").status_code == 405

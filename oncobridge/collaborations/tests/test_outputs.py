@@ -145,11 +145,19 @@ def test_the_outcomes_section_records_a_publication_through_htmx(alliance: Allia
 def test_a_bad_pubmed_id_in_the_form_is_shown_next_to_the_field(alliance: Alliance, joint: Joint) -> None:
     response = signed_in(alliance.ivan).post(page(joint), {"kind": "publication", "pmid": "abc"}, **HTMX)
 
-    assert response.status_code == 400
+    assert response.status_code == 200  # htmx swaps only successful responses
     body = response.content.decode()
     assert "field--error" in body
     assert "is not a PubMed id" in body
     assert not ProjectOutput.objects.exists()
+
+
+def test_a_bad_pubmed_id_posted_without_htmx_is_a_400_page(alliance: Alliance, joint: Joint) -> None:
+    response = signed_in(alliance.ivan).post(page(joint), {"kind": "publication", "pmid": "12x"})
+
+    assert response.status_code == 400
+    assert "is not a PubMed id" in response.content.decode()
+    assert "<html" in response.content.decode()
 
 
 def test_the_outcomes_page_shows_no_form_to_a_partner(alliance: Alliance, joint: Joint) -> None:
