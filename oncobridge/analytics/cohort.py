@@ -37,6 +37,7 @@ from oncobridge.analytics.definitions import (
 )
 from oncobridge.analytics.sources import PATIENT_KEY, SAMPLE_KEY, Tables, tables_for
 
+MEMO_SIZE = 512  # criteria expressions kept per set of sources
 _ROMAN_CONTINUATION = ["I", "V", "X"]  # "I" must not match "II" or "IV"
 
 
@@ -44,7 +45,13 @@ def cohort_patients(tables: Tables, criterion: Criterion | None) -> ir.Table:
     """(dataset, patient_id) of the patients the criterion selects; None selects everyone."""
     if criterion is None:
         return tables.universe
-    return _COMPILERS[type(criterion)](tables, criterion)
+    key = ("patients", criterion)
+    patients = tables.memo.get(key)
+    if patients is None:
+        if len(tables.memo) > MEMO_SIZE:
+            tables.memo.clear()
+        patients = tables.memo[key] = _COMPILERS[type(criterion)](tables, criterion)
+    return patients
 
 
 def cohort_samples(tables: Tables, criterion: Criterion | None) -> ir.Table:

@@ -4,17 +4,25 @@ The query modules build backend-neutral Ibis expressions over the tables this mo
 is DuckDB named. One in-memory DuckDB connection serves the whole process: DuckDB connections are not safe
 for concurrent use, so registration and execution hold a lock (queries take milliseconds; web threads
 queue briefly rather than open a connection, and re-read the Parquet metadata, per request).
+
+Compiling an Ibis expression to SQL costs tens of milliseconds of Python for a cohort with a few criteria,
+more than DuckDB needs to run it over 100,000 patients, so compiled SQL is kept per expression (Ibis
+expressions compare structurally): the same cohort or analysis asked again is planned once, like a
+prepared statement. Results are never cached.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pyarrow as pa
-from ibis.backends import BaseBackend
+from ibis.backends.duckdb import Backend as DuckDBBackend
+from ibis.backends.duckdb.converter import DuckDBPyArrowData
 
 from oncobridge.formats import tables as harmonised
 
@@ -27,12 +35,16 @@ TABLE_SCHEMAS: dict[str, pa.Schema] = {
     "treatments": harmonised.TREATMENTS,
 }
 
+COMPILED_CACHE_SIZE = 1024
+
 _lock = threading.RLock()
-_backend: BaseBackend | None = None
+_backend: DuckDBBackend | None = None
 _registered: dict[tuple[str, int, int], ir.Table] = {}
+_empty: dict[str, ir.Table] = {}
+_compiled: OrderedDict[ops.Node, str] = OrderedDict()
 
 
-def backend() -> BaseBackend:
+def backend() -> DuckDBBackend:
     """The process's backend: in-memory DuckDB (another Ibis backend would run the same expressions)."""
     global _backend
     with _lock:
@@ -42,14 +54,32 @@ def backend() -> BaseBackend:
 
 
 def execute(expression: ir.Table) -> pa.Table:
-    """Run an expression and return its rows as Arrow."""
+    """Run an expression and return its rows as Arrow (with the expression's schema)."""
+    node = expression.op()
     with _lock:
-        return backend().to_pyarrow(expression)
+        connection = backend()
+        sql = _compiled.get(node)
+        if sql is None:
+            sql = connection.compile(expression)
+            _compiled[node] = sql
+            if len(_compiled) > COMPILED_CACHE_SIZE:
+                _compiled.popitem(last=False)
+        else:
+            _compiled.move_to_end(node)
+        result = connection.con.sql(sql).to_arrow_table()
+    return expression.__pyarrow_result__(result, data_mapper=DuckDBPyArrowData)
 
 
 def empty_table(name: str) -> ir.Table:
-    """The harmonised table with no rows, for a dataset version that lacks the file."""
-    return _conform(ibis.memtable(TABLE_SCHEMAS[name].empty_table()), TABLE_SCHEMAS[name])
+    """The harmonised table with no rows, for a dataset version that lacks the file (a real, empty table
+    rather than an in-memory one, so that compiled SQL naming it stays valid)."""
+    with _lock:
+        table = _empty.get(name)
+        if table is None:
+            schema = ibis.Schema.from_pyarrow(TABLE_SCHEMAS[name])
+            created = backend().create_table(f"oncobridge_empty_{name}", schema=schema, temp=True)
+            table = _empty[name] = _conform(created, TABLE_SCHEMAS[name])
+        return table
 
 
 def dataset_table(directory: Path, name: str) -> ir.Table:

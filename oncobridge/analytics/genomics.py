@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+import ibis
 import ibis.expr.types as ir
 from scipy import stats
 
@@ -52,63 +53,85 @@ class Coverage:
 
 @dataclass(frozen=True)
 class _CohortGenomics:
-    """A cohort's samples tagged with their panel, the group sizes, and the per-query coverage."""
+    """A cohort's samples, their panel assignments, the (dataset, panel) group sizes, and the coverage."""
 
     tables: Tables
-    samples: ir.Table  # dataset, sample_id, panel
+    members: ir.Table | None  # (dataset, sample_id); None: every sample of the sources
+    assignments: ir.Table | None  # (dataset, sample_id, panel); None: no sample names a panel
     group_sizes: dict[PanelGroup, int]
     coverage: Coverage
+
+    def samples(self) -> ir.Table:
+        """(dataset, sample_id, panel) of every cohort sample."""
+        members = self.tables.sample_map.select(*SAMPLE_KEY) if self.members is None else self.members
+        return _with_panels(members, self.assignments)
 
     def profiled(self, gene: str) -> int:
         return sum(size for group, size in self.group_sizes.items() if self.coverage.covers(group, gene))
 
     def altered(self, genes: Sequence[str] | None, include_silent: bool) -> ir.Table:
-        """(dataset, sample_id, panel, gene) distinct: the cohort's samples with a mutation in the gene."""
+        """(dataset, sample_id, gene, variant_classification, panel): the cohort's mutations that count."""
         mutations = non_silent(self.tables.mutations, include_silent)
         mutations = mutations.filter(mutations.gene.notnull())
         if genes is not None:
             mutations = mutations.filter(mutations.gene.isin(sorted(set(genes))))
-        tagged = mutations.select("dataset", "sample_id", "gene", "variant_classification").join(
-            self.samples, SAMPLE_KEY
-        )
-        return tagged
+        mutations = mutations.select("dataset", "sample_id", "gene", "variant_classification")
+        if self.members is not None:
+            mutations = mutations.semi_join(self.members, SAMPLE_KEY)
+        return _with_panels(mutations, self.assignments)
+
+
+def _with_panels(rows: ir.Table, assignments: ir.Table | None) -> ir.Table:
+    """The rows (keyed by dataset, sample_id) with a `panel` column: the sample's GENE_PANEL or null."""
+    if assignments is None:
+        return rows.mutate(panel=ibis.null("string"))
+    joined = rows.left_join(assignments, SAMPLE_KEY)
+    return joined.select(*[rows[column] for column in rows.columns], assignments.panel)
+
+
+def _panel_assignments(tables: Tables) -> ir.Table | None:
+    """(dataset, sample_id, panel) from GENE_PANEL sample attributes; None when no source has any."""
+    if not any(
+        _assigns_panels(source, engine.file_key(source.directory, "clinical_attributes"))
+        for source in tables.sources
+    ):
+        return None
+    attributes = tables.clinical_attributes
+    return (
+        attributes.filter(_is_panel_row(attributes))
+        .group_by([attributes.dataset, attributes.entity_id])
+        .aggregate(panel=attributes.value.max())
+        .rename(sample_id="entity_id")
+    )
+
+
+def _is_panel_row(attributes: ir.Table) -> ir.BooleanValue:
+    return (attributes.entity_type == "sample") & (attributes.attribute.upper() == "GENE_PANEL")
+
+
+@functools.lru_cache(maxsize=256)
+def _assigns_panels(source: DatasetSource, clinical_key: object) -> bool:
+    """Whether the source's clinical attributes name a GENE_PANEL (checked once per file version)."""
+    if clinical_key is None:
+        return False
+    attributes = engine.dataset_table(source.directory, "clinical_attributes")
+    return bool(engine.execute(attributes.filter(_is_panel_row(attributes)).limit(1)).num_rows)
 
 
 def _cohort_genomics(
     sources: Sequence[DatasetSource], criterion: Criterion | None, panels: Panels | None
 ) -> _CohortGenomics:
     tables = tables_for(sources)
-    members = cohort_samples(tables, criterion).select(*SAMPLE_KEY)
-    attributes = tables.clinical_attributes
-    assigned = (
-        attributes.filter(
-            (attributes.entity_type == "sample") & (attributes.attribute.upper() == "GENE_PANEL")
-        )
-        .group_by([attributes.dataset, attributes.entity_id])
-        .aggregate(panel=attributes.value.max())
-        .rename(sample_id="entity_id")
+    members = None if criterion is None else cohort_samples(tables, criterion).select(*SAMPLE_KEY)
+    cohort = _CohortGenomics(
+        tables, members, _panel_assignments(tables), {}, Coverage({s.key: s for s in sources}, panels or {})
     )
-    samples = members.left_join(assigned, SAMPLE_KEY).select(
-        members.dataset, members.sample_id, assigned.panel
-    )
+    samples = cohort.samples()
     sizes = samples.group_by(["dataset", "panel"]).aggregate(size=samples.count())
-    group_sizes = {(row["dataset"], row["panel"]): row["size"] for row in engine.execute(sizes).to_pylist()}
-    coverage = Coverage({source.key: source for source in sources}, panels or {})
-    return _CohortGenomics(tables, samples, group_sizes, coverage)
-
-
-def _tagged_samples(tables: Tables, members: ir.Table) -> ir.Table:
-    """(dataset, sample_id, panel) for the given samples: their GENE_PANEL attribute, or null."""
-    attributes = tables.clinical_attributes
-    assigned = (
-        attributes.filter(
-            (attributes.entity_type == "sample") & (attributes.attribute.upper() == "GENE_PANEL")
-        )
-        .group_by([attributes.dataset, attributes.entity_id])
-        .aggregate(panel=attributes.value.max())
-        .rename(sample_id="entity_id")
+    cohort.group_sizes.update(
+        {(row["dataset"], row["panel"]): row["size"] for row in engine.execute(sizes).to_pylist()}
     )
-    return members.left_join(assigned, SAMPLE_KEY).select(members.dataset, members.sample_id, assigned.panel)
+    return cohort
 
 
 def mutation_frequencies(
@@ -179,7 +202,7 @@ def oncoprint(
     frequencies = _frequencies(cohort, top=None if genes else top, genes=genes, include_silent=False)
     chosen = list(genes) if genes else [item.gene for item in frequencies]
     classes, _ = _altered_classes(cohort, chosen)
-    every = engine.execute(cohort.samples).to_pylist()
+    every = engine.execute(cohort.samples()).to_pylist()
     labels = {_label(row["dataset"], row["sample_id"]): (row["dataset"], row["panel"]) for row in every}
 
     def pattern(label: str) -> tuple[object, ...]:
@@ -257,10 +280,11 @@ def profiled_patients(
 ) -> ir.Table:
     """The cohort's patients with at least one sample profiled for the gene (all of them, patients without
     samples included, when every source profiles every gene)."""
-    if not panels and all(source.panel_genes is None for source in sources):
+    assignments = _panel_assignments(tables) if panels else None
+    if assignments is None and all(source.panel_genes is None for source in sources):
         return cohort
     coverage = Coverage({source.key: source for source in sources}, panels or {})
-    samples = _tagged_samples(tables, tables.sample_map.semi_join(cohort, PATIENT_KEY))
+    samples = _with_panels(tables.sample_map.semi_join(cohort, PATIENT_KEY), assignments)
     groups = engine.execute(samples.select("dataset", "panel").distinct()).to_pylist()
     covering = [
         (row["dataset"], row["panel"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import ibis
@@ -24,7 +24,11 @@ SAMPLE_KEY = ["dataset", "sample_id"]
 
 @dataclass(frozen=True)
 class Tables:
+    """The sources' tables as Ibis expressions; one instance per set of file versions (see tables_for),
+    so that expressions built from it (and memoised in `memo`, e.g. a criterion's patients) are reused."""
+
     sources: tuple[DatasetSource, ...]
+    memo: dict[object, ir.Table] = field(default_factory=dict, compare=False, repr=False)
 
     def table(self, name: str) -> ir.Table:
         """The named table of every source, with the dataset key in front."""
@@ -72,7 +76,16 @@ class Tables:
 
 
 def tables_for(sources: Sequence[DatasetSource]) -> Tables:
-    return Tables(tuple(sources))
+    """The Tables of these sources as their files are now (a changed file makes a new one)."""
+    versions = tuple(
+        engine.file_key(source.directory, name) for source in sources for name in engine.TABLE_SCHEMAS
+    )
+    return _tables(tuple(sources), versions)
+
+
+@functools.lru_cache(maxsize=64)
+def _tables(sources: tuple[DatasetSource, ...], versions: tuple[object, ...]) -> Tables:
+    return Tables(sources)
 
 
 def _sample_map(source: DatasetSource) -> ir.Table:
