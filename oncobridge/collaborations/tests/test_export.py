@@ -186,3 +186,10 @@ def test_the_command_refuses_a_project_the_person_may_not_see(
     with pytest.raises(CommandError, match="does not exist"):
         call_command("project", "export", str(joint.project.pk), "--out", str(tmp_path / "missing" / "x.zip"))
     assert not list(tmp_path.glob("*.zip*"))
+
+
+def test_the_alliance_manager_of_the_owner_exports_every_document(alliance: Alliance, joint: Joint) -> None:
+    data = json.loads(exported(alliance.alice, joint).read("project.json"))
+
+    assert sorted(d["title"] for d in data["documents"]) == ["Screening protocol", "Term sheet"]
+    assert data["exported_by"]["email"] == alliance.alice.email

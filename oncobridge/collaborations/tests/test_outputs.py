@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
 from oncobridge.collaborations.models import OutputKind, ProjectOutput
@@ -187,3 +188,17 @@ def test_removing_an_output_from_the_section_returns_the_section(alliance: Allia
 
     assert response.status_code == 200
     assert "No publications or outcomes recorded yet." in response.content.decode()
+
+
+def test_the_section_included_with_only_the_project_loads_itself(alliance: Alliance, joint: Joint) -> None:
+    outcomes_html = render_to_string(
+        "collaborations/office/project_outcomes.html", {"project": joint.project}
+    )
+    activity_html = render_to_string("collaborations/office/activity.html", {"project": joint.project})
+
+    assert (
+        f'hx-get="/collaborations/projects/{joint.project.pk}/outcomes/" hx-trigger="load"' in outcomes_html
+    )
+    assert (
+        f'hx-get="/collaborations/projects/{joint.project.pk}/activity/" hx-trigger="load"' in activity_html
+    )
