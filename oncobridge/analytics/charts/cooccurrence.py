@@ -30,9 +30,9 @@ _UNTESTED = "#BDBDBD"
 def cooccurrence_chart(
     pairs: Sequence[GenePair], *, title: str = "Co-occurrence and mutual exclusivity"
 ) -> Chart:
-    if not pairs:
-        return no_data_chart(title)
     genes = _genes(pairs)
+    if len(genes) < 2:  # no pair, or only a gene paired with itself
+        return no_data_chart(title)
     index = {gene: position for position, gene in enumerate(genes)}
     size = len(genes)
     values = np.full((size, size), np.nan)
@@ -217,6 +217,8 @@ def _shown_log_odds_ratio(pair: GenePair) -> float | None:
         return None
     else:
         odds_ratio = pair.odds_ratio
+    if odds_ratio <= 0:
+        return -LOG_OR_LIMIT
     return max(-LOG_OR_LIMIT, min(LOG_OR_LIMIT, math.log10(odds_ratio)))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -96,7 +98,11 @@ def _categorical(d: AttributeDistribution, heading: str) -> Chart:
 
 
 def _numeric(d: AttributeDistribution, heading: str) -> Chart:
-    bins = [(low, high, count) for low, high, count in d.bins if high >= low]
+    bins = [
+        (low, high, count)
+        for low, high, count in d.bins
+        if math.isfinite(low) and math.isfinite(high) and high >= low and count >= 0
+    ]
     if not bins or sum(count for _, _, count in bins) == 0:
         return no_data_chart(heading)
     note = _summary_text(d)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from matplotlib.figure import Figure
@@ -27,7 +28,7 @@ def frequencies_chart(
         figure.set_layout_engine("constrained")
         axes = figure.add_subplot()
         positions = range(len(shown))
-        values = [freq.frequency * 100 for freq in shown]
+        values = [freq.frequency * 100 if math.isfinite(freq.frequency) else 0.0 for freq in shown]
         axes.barh(positions, values, height=0.7, color=style.BAR)
         axes.set_yticks(
             list(positions), [style.plain(freq.gene) for freq in shown], fontsize=style.LABEL_SIZE

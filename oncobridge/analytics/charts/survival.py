@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -35,7 +37,7 @@ def endpoint_name(endpoint: str) -> str:
 
 def survival_chart(r: SurvivalResult, *, title: str | None = None) -> Chart:
     heading = title or f"{endpoint_name(r.endpoint)} (Kaplan-Meier)"
-    groups = [group for group in r.groups if group.n > 0 and group.curve]
+    groups = [group for group in r.groups if group.n > 0 and _finite_points(group.curve)]
     if not groups:
         return no_data_chart(heading, "No data: no patient has this endpoint")
     width = style.WIDTH
@@ -61,7 +63,7 @@ def survival_chart(r: SurvivalResult, *, title: str | None = None) -> Chart:
             last_time = max(last_time, times[-1])
             plot.step(times, survival, where="post", color=colour, linewidth=1.8)
             plot.fill_between(times, lower, upper, step="post", color=colour, alpha=0.15, linewidth=0)
-            if group.median_months is not None:
+            if group.median_months is not None and math.isfinite(group.median_months):
                 median = group.median_months
                 plot.plot(
                     [0, median, median], [0.5, 0.5, 0], color=colour, linewidth=0.9, linestyle=(0, (3, 2))
@@ -70,11 +72,12 @@ def survival_chart(r: SurvivalResult, *, title: str | None = None) -> Chart:
                 Line2D([], [], color=colour, linewidth=1.8, label=style.plain(_legend_label(group)))
             )
         plot.set_ylim(0, 1.03)
-        plot.set_xlim(0, last_time * 1.02 if last_time > 0 else 1)
+        end = last_time * 1.02 if last_time > 0 else 1.0
+        plot.set_xlim(0, end)
         plot.set_ylabel("Survival probability", fontsize=style.LABEL_SIZE, color=style.INK)
         plot.set_xlabel("Months", fontsize=style.LABEL_SIZE, color=style.INK)
         style.clean_axes(plot, grid_axis="y")
-        ticks = [time for time, _ in groups[0].at_risk]
+        ticks = [time for time, _ in groups[0].at_risk if 0 <= time <= end]
         if len(ticks) >= 2:
             plot.set_xticks(ticks, [style.format_number(tick, 0) for tick in ticks])
         # Above the plot, not on it: a legend inside would cover some curve whatever corner it took.
@@ -93,7 +96,7 @@ def survival_chart(r: SurvivalResult, *, title: str | None = None) -> Chart:
             risk = figure.add_axes(
                 (left, 0.05 / height, plot_width, (risk_height - 0.05) / height), sharex=plot
             )
-            _draw_risk_table(risk, groups)
+            _draw_risk_table(risk, groups, end)
         figure.text(
             0.1 / width,
             1 - 0.12 / height,
@@ -151,7 +154,7 @@ def survival_csv(r: SurvivalResult) -> str:
 
 def _steps(curve: list[CurvePoint]) -> tuple[list[float], list[float], list[float], list[float]]:
     """The curve's points from time 0 (where everyone is alive), in time order."""
-    points = sorted(curve, key=lambda point: point.time_months)
+    points = sorted(_finite_points(curve), key=lambda point: point.time_months)
     if points[0].time_months > 0:
         points.insert(0, CurvePoint(0.0, 1.0, 1.0, 1.0))
     return (
@@ -160,6 +163,10 @@ def _steps(curve: list[CurvePoint]) -> tuple[list[float], list[float], list[floa
         [point.ci_lower for point in points],
         [point.ci_upper for point in points],
     )
+
+
+def _finite_points(curve: list[CurvePoint]) -> list[CurvePoint]:
+    return [point for point in curve if math.isfinite(point.time_months) and math.isfinite(point.survival)]
 
 
 def _legend_label(group: SurvivalGroup) -> str:
@@ -189,7 +196,7 @@ def _statistics_line(r: SurvivalResult) -> str:
     return ", ".join(parts) if parts else "No test: one group"
 
 
-def _draw_risk_table(axes: Axes, groups: list[SurvivalGroup]) -> None:
+def _draw_risk_table(axes: Axes, groups: list[SurvivalGroup], end: float) -> None:
     axes.set_ylim(len(groups) + 0.2, -1.0)
     axes.set_axis_off()
     rows = axes.get_yaxis_transform()
@@ -218,4 +225,6 @@ def _draw_risk_table(axes: Axes, groups: list[SurvivalGroup]) -> None:
             color=colour,
         )
         for time, count in group.at_risk:
+            if not 0 <= time <= end:  # beyond the plotted times (NaN fails this too)
+                continue
             axes.text(time, y, str(count), ha="center", va="center", fontsize=style.SMALL_SIZE, color=colour)

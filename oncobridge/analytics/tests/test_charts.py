@@ -545,3 +545,40 @@ def test_distribution_summary_writes_large_counts_in_full_and_fractions_briefly(
         "TMB", "numeric", [], [(0.0, 5.0, 12000), (5.0, 10.0, 345)], {"n": 12345.0, "mean": 3.14159265}
     )
     assert "n 12345, mean 3.142" in joined(distribution_chart(data).svg())
+
+
+ODD: dict[str, Callable[[], Chart]] = {
+    "frequency not a number": lambda: frequencies_chart([GeneFrequency("TP53", 0, 0, math.nan)]),
+    "survival time not finite, at risk beyond the curve": lambda: survival_chart(
+        SurvivalResult(
+            groups=[
+                SurvivalGroup(
+                    "All",
+                    3,
+                    2,
+                    math.inf,
+                    (None, None),
+                    _curve([(0.0, 1.0), (5.0, 0.5), (math.inf, 0.2)]),
+                    [(0.0, 3), (1e12, 0), (-math.inf, 3)],
+                )
+            ],
+            logrank_p=None,
+            hazard_ratio=None,
+            hazard_ratio_ci=None,
+            endpoint="OS",
+        )
+    ),
+    "odds ratio zero without a zero count": lambda: cooccurrence_chart(
+        [GenePair("A", "B", 1, 2, 3, 4, 0.0, 1.0, 1.0, "mutual exclusivity")]
+    ),
+    "histogram bin without an end": lambda: distribution_chart(
+        AttributeDistribution("TMB", "numeric", [], [(0.0, 5.0, 3), (5.0, math.inf, 1)], {"n": 4.0})
+    ),
+}
+
+
+@pytest.mark.parametrize("name", ODD)
+def test_odd_numbers_in_a_result_still_render_a_chart(name: str) -> None:
+    chart = ODD[name]()
+    assert texts(chart.svg())
+    assert chart.png(40).startswith(PNG_SIGNATURE)
