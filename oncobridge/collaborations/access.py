@@ -145,8 +145,13 @@ def can_read_document(viewer: Viewer, document: Document) -> bool:
 
 
 def visible_documents(viewer: Viewer, project: Project) -> list[Document]:
+    """The project's documents this viewer reads, asking once per confidentiality level, not per document."""
     documents = project.documents.select_related("project").prefetch_related("versions")
-    return [document for document in documents if can_read_document(viewer, document)]
+    readable: dict[str, bool] = {}
+    for document in documents:
+        if document.confidentiality not in readable:
+            readable[document.confidentiality] = can_read_document(viewer, document)
+    return [document for document in documents if readable[document.confidentiality]]
 
 
 def document_for_user(user: Any, project: Project, pk: int, *, write: bool = False) -> Document:

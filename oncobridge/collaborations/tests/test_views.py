@@ -159,6 +159,27 @@ def test_partner_without_cda_neither_sees_nor_downloads_the_confidential_documen
     assert not AuditEvent.objects.filter(action="document.download").exists()
 
 
+def test_the_project_page_asks_about_document_access_once_per_level_not_per_document(
+    alliance: Alliance, joint: Joint, django_assert_num_queries: Any
+) -> None:
+    client = client_for(alliance.paula)
+    target = url("project_detail", joint.project.pk)
+    client.get(target)
+    with django_assert_num_queries(23) as few:
+        client.get(target)
+    for number in range(5):
+        services.document_upload(
+            actor=alliance.ivan,
+            project=joint.project,
+            title=f"Assay report {number}",
+            confidentiality="confidential",
+            upload=SimpleUploadedFile("report.txt", b"IC50 8 nM."),
+        )
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(target)
+    assert len(response.context["documents"]) == 7
+
+
 def test_partner_member_cannot_change_the_project(alliance: Alliance, joint: Joint) -> None:
     response = client_for(alliance.paula).post(
         url("project_stage", joint.project.pk), {"stage": "proof_of_concept", "evidence": "We say so."}
