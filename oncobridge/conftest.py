@@ -74,6 +74,12 @@ def alliance(db: None) -> Alliance:
 
 
 @pytest.fixture(autouse=True)
+def isolated_datasets_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Imports (the demo loads datasets too) write Parquet versions: never under the checkout's var/.
+    settings.DATASETS_ROOT = tmp_path_factory.mktemp("datasets")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     # The personas log in with real passwords; PBKDF2's deliberate slowness only slows the suite down.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from oncobridge.accounts.models import Organisation, User
 from oncobridge.core.vocabularies import vocabularies
+from oncobridge.datasharing.demo import demo_datasets_load
 from oncobridge.portfolio.demo.builtin import (
     DEFAULT_DEMO_PASSWORD,
     DEMO_PASSWORD_ENV,
@@ -87,12 +88,14 @@ def demo_load(*, data_dir: Path | None, show_progress: bool = True) -> DemoRepor
         context = builtin_alliance_load(show_progress=show_progress)
         if public_dir is not None:
             public_data_load(public_dir, context)
+    # Imports publish files, so they run after the portfolio's transaction has committed.
+    shared_datasets = demo_datasets_load(data_dir=data_dir, show_progress=show_progress)
     return DemoReport(
         personas=PERSONAS,
         password=demo_password(),
         public_data=public_dir is not None,
         lacking=_lacking(data_dir),
-        counts=demo_counts(),
+        counts={**demo_counts(), **shared_datasets},
         warnings=dict(context.warnings),
         warning_examples=dict(context.examples),
         seconds=time.perf_counter() - started,
