@@ -243,3 +243,24 @@ def test_anonymous_queries_are_audited_too(cohort: Dataset, client_for: BeaconCl
     assert event.detail["caller"] == "anonymous"
     assert event.detail["datasets"] == []
     assert event.detail["request_parameters"] == {"geneId": "KRAS"}
+
+
+def test_saved_cohort_is_listed_for_its_owner_with_a_size_only_where_allowed(
+    alliance: Alliance, cohort: Dataset, client_for: BeaconClient
+) -> None:
+    from oncobridge.cohorts.services import cohort_save
+
+    kras = {"type": "gene_mutated", "gene": "KRAS"}
+    mine = cohort_save(actor=alliance.ivan, name="KRAS carriers", datasets=["ob-cohort"], definition=kras)
+    stewards = cohort_save(
+        actor=alliance.dana, name="KRAS (steward)", datasets=["ob-cohort"], definition=kras
+    )
+
+    ivan = _get(client_for(alliance.ivan), "/cohorts")["response"]["collections"]
+    dana = _get(client_for(alliance.dana), f"/cohorts/saved-{stewards.pk}")["response"]["collections"]
+
+    assert [c["id"] for c in ivan] == ["ob-cohort", f"saved-{mine.pk}"]
+    assert ivan[1]["cohortType"] == "user-defined"
+    assert "cohortSize" not in ivan[1]  # one patient: a small cell without a grant
+    assert dana[0]["cohortSize"] == 1
+    assert client_for(alliance.nora).get(f"{BEACON}/cohorts/saved-{mine.pk}").status_code == 404

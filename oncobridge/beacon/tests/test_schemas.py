@@ -466,3 +466,54 @@ def test_every_endpoint_answers_in_the_official_beacon_schema(
             assert errors(beacon_dir, record, ENTITY_SCHEMAS[entity]) == []
     for collection in document.get("response", {}).get("collections", []):
         assert errors(beacon_dir, collection, ENTITY_SCHEMAS[entity]) == []
+
+
+@pytest.fixture
+def apl(alliance: Alliance, beacon_dir: Path) -> Dataset:
+    """The real APL primary MAF (maftools extdata, GRCh37): mutations only, no clinical tables."""
+    from oncobridge.accounts.access import viewer_for
+    from oncobridge.datasharing.services import dataset_create, dataset_import, import_source
+
+    dataset = dataset_create(
+        viewer=viewer_for(alliance.dana),
+        actor=alliance.dana,
+        slug="apl-primary",
+        title="APL primary (maftools)",
+        organisation=alliance.centre,
+        duo_codes=("GRU",),
+    )
+    dataset_import(
+        viewer=viewer_for(alliance.dana),
+        actor=alliance.dana,
+        dataset=dataset,
+        source=import_source(maf=beacon_dir.parent / "genomics" / "APL_primary.maf.gz"),
+    )
+    return dataset
+
+
+REAL_DATA_CASES = [
+    ("/individuals", {"requestedGranularity": "record", "geneId": "FLT3"}),
+    ("/biosamples", {"requestedGranularity": "record", "geneId": "WT1", "limit": "0"}),
+    ("/g_variants", {"requestedGranularity": "record", "geneId": "NRAS", "assemblyId": "GRCh37"}),
+    (
+        "/g_variants",
+        {"requestedGranularity": "record", "referenceName": "1", "start": "0", "end": "249000000"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "params"), REAL_DATA_CASES, ids=[f"{p}-{i}" for i, (p, _) in enumerate(REAL_DATA_CASES)]
+)
+def test_records_from_a_real_maf_only_dataset_follow_the_default_model(
+    path: str, params: dict[str, str], beacon_dir: Path, alliance: Alliance, apl: Dataset, bearer_for: Any
+) -> None:
+    response = Client().get(f"{BEACON}{path}", params, **bearer_for(alliance.dana))
+
+    document = response.json()
+    assert errors(beacon_dir, document, RESULTSETS) == []
+    [result_set] = document["response"]["resultSets"]
+    assert result_set["resultsCount"] > 0
+    entity = document["meta"]["returnedSchemas"][0]["entityType"]
+    for record in result_set["results"]:
+        assert errors(beacon_dir, record, ENTITY_SCHEMAS[entity]) == []
