@@ -23,23 +23,24 @@ DASH = "\u2013"  # the en dash of ranges: "95% CI 13.0\u201315.7"
 GROUP_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 
 # Variant classes in the colours people know from maftools (green missense, red truncating, blue/purple
-# frame shifts), moved onto the Okabe-Ito and Tol palettes so that they stay apart under colour blindness.
+# frame shifts), moved onto the Okabe-Ito and Tol palettes so that they stay apart under colour blindness;
+# no pale yellow for a common class, which would vanish against the grey of unaltered cells.
 MULTI_HIT = "Multi_Hit"
 VARIANT_COLOURS = {
     "Missense_Mutation": "#009E73",
     "Nonsense_Mutation": "#D55E00",
     "Frame_Shift_Del": "#0072B2",
     "Frame_Shift_Ins": "#CC79A7",
-    "In_Frame_Del": "#F0E442",
+    "In_Frame_Del": "#999933",
     "In_Frame_Ins": "#E69F00",
     "Splice_Site": "#56B4E9",
     "Translation_Start_Site": "#882255",
     "Nonstop_Mutation": "#332288",
-    "Silent": "#999933",
+    "Silent": "#DDCC77",
     MULTI_HIT: "#000000",
 }
 # Any other class (non-coding ones when silent variants are included) takes the next of these.
-EXTRA_COLOURS = ("#44AA99", "#AA4499", "#DDCC77", "#117733", "#88CCEE", "#661100", "#6699CC", "#888888")
+EXTRA_COLOURS = ("#44AA99", "#AA4499", "#117733", "#88CCEE", "#661100", "#6699CC", "#F0E442", "#888888")
 
 
 def variant_colours(classes: list[str]) -> dict[str, str]:
