@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from oncobridge.accounts.access import viewer_for
 from oncobridge.collaborations.models import ActivityKind, Milestone
@@ -245,3 +246,19 @@ def test_an_outsider_gets_no_project_activity_page(alliance: Alliance, joint: Jo
     response = signed_in(alliance.oscar).get(f"/collaborations/projects/{joint.project.pk}/activity/")
 
     assert response.status_code == 403
+
+
+def test_the_personal_feed_runs_the_same_queries_however_many_entries(
+    alliance: Alliance, joint: Joint
+) -> None:
+    client = signed_in(alliance.paula)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/collaborations/activity/")
+    for stage in ("proof_of_concept", "development", "transfer_to_market"):
+        project_stage_change(actor=alliance.ivan, project=joint.project, to_stage=stage, evidence="data")
+
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/collaborations/activity/")
+
+    assert response.content.decode().count('data-testid="activity-entry"') >= 4
+    assert len(many.captured_queries) == len(few.captured_queries)
