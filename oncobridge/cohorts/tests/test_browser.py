@@ -1,0 +1,67 @@
+"""The cohort builder in a real browser: two criteria, the live count, saving, and the survival tab."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from oncobridge.cohorts.tests.conftest import Personas
+from oncobridge.portfolio.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}; browser tests need one"),
+]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+expect = sync_api.expect
+expect.set_options(timeout=15_000)  # each count runs a query on a loaded two-core machine
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context()
+        context.set_default_timeout(15_000)
+        yield context.new_page()
+        browser.close()
+
+
+def test_a_grantee_builds_a_cohort_with_two_criteria_saves_it_and_opens_survival(
+    page: Any, live_server: Any, personas: Personas
+) -> None:
+    sign_in(page, live_server.url, personas.grantee.email)
+    page.get_by_role("link", name="Cohorts").click()
+    count = page.get_by_test_id("cohort-patients")
+    expect(count).to_have_text("12")  # everyone, before any criterion
+
+    page.locator('[name="c0-a"]').fill("TP53")
+    expect(count).to_have_text("8")
+    page.get_by_role("button", name="Add a criterion").click()
+    page.locator('[name="c1-kind"]').select_option("cancer_type")
+    expect(page.locator('[name="c1-a"]')).to_have_attribute(
+        "placeholder", "BRCA, LUAD (descendants included)"
+    )
+    page.locator('[name="c1-a"]').fill("LUAD")
+    page.locator('[name="c1-not"]').check()
+    expect(count).to_have_text("8")  # TP53 and not lung: all eight are breast
+    page.locator('[name="c1-not"]').uncheck()
+    expect(count).to_have_text("0")
+
+    page.locator('[name="c1-a"]').fill("BRCA")
+    expect(count).to_have_text("8")
+    page.get_by_label("Name").fill("TP53 breast")
+    page.get_by_role("button", name="Save cohort").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("TP53 breast")
+    expect(page.get_by_test_id("cohort-patients")).to_have_text("8")
+    page.get_by_role("link", name="Survival").click()
+    page.get_by_label("Groups").select_option("gene")
+    page.get_by_label("Gene", exact=True).fill("PIK3CA")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator(".analysis-chart svg")).to_be_visible()
+    expect(page.locator("main table")).to_contain_text("PIK3CA mutated")
