@@ -900,3 +900,85 @@ def test_linked_confidential_documents_are_hidden_from_a_party_without_cda(
 def test_list_pages_open_for_every_member_persona(alliance: Alliance, joint: Joint, name: str) -> None:
     for person in (alliance.alice, alliance.ivan, alliance.nora, alliance.paula, alliance.gary):
         assert client_for(person).get(url(name)).status_code == 200
+
+
+def project_pages(joint: Joint, checkin: CheckIn, result_pk: int) -> list[str]:
+    project = joint.project.pk
+    return [
+        url("project_detail", project),
+        url("project_stage", project),
+        url("member_add", project),
+        url("goal_create", project),
+        url("key_result_update", project, result_pk),
+        url("milestone_create", project),
+        url("milestone_edit", project, joint.assay.pk),
+        url("raci_edit", project),
+        url("checkin_create", project),
+        url("checkin_record", project, checkin.pk),
+        url("document_upload", project),
+        url("document_version_add", project, joint.protocol.pk),
+        url("document_download", project, joint.protocol.pk),
+    ]
+
+
+def test_an_outsider_gets_404_from_every_project_page_and_form(alliance: Alliance, joint: Joint) -> None:
+    checkin = services.checkin_create(actor=alliance.ivan, project=joint.project, scheduled_at=timezone.now())
+    goal = services.goal_create(
+        actor=alliance.ivan, project=joint.project, title="G", key_results=[services.KeyResultSpec("K", 1)]
+    )
+    client = client_for(outsider(alliance))
+
+    for target in project_pages(joint, checkin, goal.key_results.get().pk):
+        assert client.get(target).status_code in (404, 405), target
+        assert client.post(target, {"title": "x"}).status_code in (404, 405), target
+
+
+def test_garbage_posted_to_every_form_is_a_form_error_never_a_500(alliance: Alliance, joint: Joint) -> None:
+    checkin = services.checkin_create(actor=alliance.ivan, project=joint.project, scheduled_at=timezone.now())
+    goal = services.goal_create(
+        actor=alliance.ivan, project=joint.project, title="G", key_results=[services.KeyResultSpec("K", 1)]
+    )
+    client = client_for(alliance.ivan)
+    garbage = {
+        "title": "",
+        "stage": "nowhere",
+        "due_date": "31/31/2031",
+        "owner": "999999",
+        "depends_on": "abc",
+        "version": "x",
+        "current": "lots",
+        "scheduled_at": "soon",
+        "email": "not-an-email",
+        "items-TOTAL_FORMS": "x",
+        f"raci_{joint.assay.pk}_{alliance.ivan.pk}": "Z",
+        "status": "bogus",
+        "confidentiality": "secret",
+    }
+
+    for target in [*project_pages(joint, checkin, goal.key_results.get().pk), url("project_create")]:
+        response = client.post(target, garbage)
+        assert response.status_code < 500, target
+    manager = client_for(alliance.alice)
+    agreement = mta(alliance, joint)
+    for target in (
+        url("programme_create"),
+        url("agreement_create"),
+        url("agreement_transition", agreement.pk),
+        url("agreement_create") + "?project=abc",
+    ):
+        response = manager.post(target, {**garbage, "parties": "x", "kind": "?", "effective_date": "never"})
+        assert response.status_code < 500, target
+
+
+def test_garbage_in_list_filters_shows_the_page_unfiltered(alliance: Alliance, joint: Joint) -> None:
+    client = client_for(alliance.ivan)
+
+    for target, params in (
+        (url("project_list"), {"stage": "nowhere", "scope": "x", "page": "abc"}),
+        (url("agreement_list"), {"kind": "zzz", "status": "?", "page": "-1"}),
+        (url("task_list"), {"page": "99999"}),
+        (url("programme_list"), {"page": "0"}),
+        (url("project_create"), {"introduction": "abc"}),
+    ):
+        assert client.get(target, params).status_code == 200, target
+    assert "EGFR organoid screen" in page(client.get(url("project_list"), {"stage": "nowhere"}))
