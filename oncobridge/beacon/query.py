@@ -22,6 +22,7 @@ from oncobridge.beacon.framework import (
     RequestSummary,
 )
 
+MAX_POSITION = 3_000_000_000  # longer than any chromosome; keeps positions inside 64-bit arithmetic
 FILTER_OPERATORS = ("=", "<", ">", "!", ">=", "<=")
 # Genomic-variant request parameters of the default model (genomicVariations/requestParameters.json).
 VARIANT_PARAMETERS = (
@@ -203,7 +204,10 @@ def _positions(value: object, name: str) -> tuple[int, ...]:
         items = [value]
     if not 1 <= len(items) <= 2:
         raise BeaconRequestError(f"'{name}' takes one position, or two for a bracket query.")
-    return tuple(_non_negative(item, name) for item in items)
+    positions = tuple(_non_negative(item, name) for item in items)
+    if any(position > MAX_POSITION for position in positions):
+        raise BeaconRequestError(f"'{name}' is beyond any chromosome (at most {MAX_POSITION:,}).")
+    return positions
 
 
 def _bases(value: object, name: str) -> str:

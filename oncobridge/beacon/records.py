@@ -128,10 +128,10 @@ def individual_record(
             seen.add(term["id"])
             diseases.append({"diseaseCode": term})
     if diseases:
-        if patient.get("stage"):
-            diseases[0]["stage"] = {"id": f"CUSTOM:stage-{patient['stage']}", "label": str(patient["stage"])}
         record["diseases"] = diseases
     info: dict[str, Any] = {"dataset": dataset}
+    if patient.get("stage"):
+        info["stage"] = patient["stage"]  # free text or TNM: no ontology term to claim
     if patient.get("age_years") is not None:
         info["ageYears"] = float(patient["age_years"])
     if patient.get("vital_status"):

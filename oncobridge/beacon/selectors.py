@@ -31,6 +31,7 @@ from oncobridge.core.vocabularies import vocabularies
 from oncobridge.datasharing.models import Dataset
 
 INDIVIDUAL_SCOPES = ["individuals"]
+DUO_RELEASE = "2021-02-23"  # the DUO release in the reference data (duo-basic.owl's versionIRI)
 CANCER_SCOPES = ["individuals", "biosamples"]
 
 
@@ -76,7 +77,7 @@ def dataset_record(dataset: Dataset) -> dict[str, Any]:
         },
     }
     terms = [
-        {"id": duo[code].id, "label": duo[code].label, "version": "2021-02-23"}
+        {"id": duo[code].id, "label": duo[code].label, "version": DUO_RELEASE}
         for code in dataset.duo_codes
         if code in duo and duo[code].id.startswith("DUO:")
     ]
@@ -115,6 +116,7 @@ def dataset_cohort_record(viewer: Viewer, dataset: Dataset) -> dict[str, Any]:
 
 
 SAVED_PREFIX = "saved-"
+MAX_ID_DIGITS = 18  # beyond a 64-bit primary key
 
 
 def saved_cohort_record(viewer: Viewer, cohort: SavedCohort, queryable: dict[str, Dataset]) -> dict[str, Any]:

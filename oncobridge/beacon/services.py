@@ -44,6 +44,8 @@ from oncobridge.core.visibility import Viewer
 from oncobridge.datasharing.models import Dataset
 
 ASSEMBLIES = {"grch37": "GRCh37", "hg19": "GRCh37", "grch38": "GRCh38", "hg38": "GRCh38"}
+# The core's VariantQuery fields, by the Beacon request parameter they come from.
+CORE_FIELDS = {"assembly": "assemblyId", "reference_name": "referenceName", "start": "start", "end": "end"}
 NOTHING_QUERYABLE = (
     "No dataset is queryable by you. Log in or send 'Authorization: Bearer <token>'; "
     "/beacon/v2/datasets lists the datasets you may query."
@@ -71,13 +73,14 @@ def normalise_assembly(value: str) -> str:
 
 
 def normalise_reference_name(value: str) -> str:
+    """A RefSeq accession (NC_000007.14, refseq:NC_000007) as its chromosome; other names as given
+    (the core normalises chr7, 7, chrM)."""
     text = value.strip()
     for build in records.REFSEQ.values():
         for chromosome, accession in build.items():
-            if text.upper() in (accession, accession.split(".")[0], f"REFSEQ:{accession}"):
+            if text.upper().removeprefix("REFSEQ:") in (accession, accession.split(".")[0]):
                 return chromosome
-    text = text.removeprefix("chr").removeprefix("Chr").removeprefix("CHR").upper()
-    return "MT" if text == "M" else text
+    return text
 
 
 def _protein(change: str) -> str:
@@ -139,7 +142,8 @@ def _variant_rows(
     try:
         table: pa.Table = analytics.variant_search(sources, variant_query(variant, criterion))
     except analytics.CriterionError as exc:
-        raise BeaconRequestError(exc.message) from None
+        parameter = CORE_FIELDS.get(exc.field or "", exc.field or "request")
+        raise BeaconRequestError(f"'{parameter}': {exc.message}") from None
     return [row for row in table.to_pylist() if _keep_row(row, variant)]
 
 

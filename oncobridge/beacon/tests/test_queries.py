@@ -177,3 +177,12 @@ def test_variant_classes_map_to_sequence_ontology_terms(settings: Any) -> None:
     assert {so_id: names.get(so_id) for so_id, _ in SO_TERMS.values()} == {
         so_id: label for so_id, label in SO_TERMS.values()
     }
+
+
+def test_reference_name_may_be_a_refseq_accession(nora: Client) -> None:
+    params = {"start": "25245350", "alternateBases": "A"}
+
+    assert _ids(nora, "/g_variants", referenceName="NC_000012.12", **params) == ["GRCh38:12:25245351:C:A"]
+    assert _ids(nora, "/g_variants", referenceName="refseq:NC_000012.12", **params) == [
+        "GRCh38:12:25245351:C:A"
+    ]
