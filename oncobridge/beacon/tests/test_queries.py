@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from oncobridge.beacon.records import SO_TERMS
+from oncobridge.beacon.records import SO_TERMS, sequence_id
 from oncobridge.beacon.tests.conftest import BEACON, BeaconClient
 from oncobridge.conftest import Alliance
 from oncobridge.datasharing.models import Dataset
@@ -186,3 +186,20 @@ def test_reference_name_may_be_a_refseq_accession(nora: Client) -> None:
     assert _ids(nora, "/g_variants", referenceName="refseq:NC_000012.12", **params) == [
         "GRCh38:12:25245351:C:A"
     ]
+
+
+def test_refseq_chromosome_ids_agree_with_the_official_examples(settings: Any) -> None:
+    if settings.ONCOBRIDGE_DATA_DIR is None or not (Path(settings.ONCOBRIDGE_DATA_DIR) / "beacon").is_dir():
+        pytest.skip("ONCOBRIDGE_DATA_DIR not set: the Beacon examples live in ../shared/data/beacon")
+    examples = (
+        Path(settings.ONCOBRIDGE_DATA_DIR) / "beacon/models/json/beacon-v2-default-model/genomicVariations"
+    )
+    grch37 = json.loads((examples / "examples/genomicVariant-MIN-example.json").read_text())  # GRCh37-1-...
+    grch38 = json.loads(
+        (examples / "examples/genomicVariant-MID-example.json").read_text()
+    )  # NC_000001.11:g.
+
+    assert sequence_id("GRCh37", "1") == grch37["variation"]["location"]["sequence_id"]
+    assert sequence_id("GRCh38", "1") == grch38["variation"]["location"]["sequence_id"]
+    # requestParametersComponents.json: "refseq:NC_000009.12" for human chromosome 9 in the GRCh38 assembly.
+    assert sequence_id("GRCh38", "9") == "refseq:NC_000009.12"
