@@ -706,7 +706,17 @@ def task_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     show_done = request.GET.get("done") == "1"
     tasks = selectors.task_list(user=request.user, include_done=show_done)
     page = Paginator(tasks, settings.ONCOBRIDGE_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "show_done": show_done, "today": timezone.localdate()}
+    projects = access.visible_projects(viewer)
+    context = {
+        "page": page,
+        "show_done": show_done,
+        "today": timezone.localdate(),
+        "overdue_milestones": selectors.milestones_overdue(projects=projects).filter(owner_id=viewer.user_id),
+        "upcoming_milestones": selectors.milestones_upcoming(projects=projects, days=UPCOMING_DAYS).filter(
+            owner_id=viewer.user_id
+        ),
+        "upcoming_days": UPCOMING_DAYS,
+    }
     return render(request, "collaborations/task_list.html", context)
 
 

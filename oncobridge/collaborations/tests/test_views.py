@@ -606,6 +606,29 @@ def test_the_owner_marks_a_task_done_with_htmx(alliance: Alliance, joint: Joint)
     assert "Ship the organoids" not in page(client_for(alliance.paula).get(url("task_list")))
 
 
+def test_my_tasks_lists_the_milestones_i_own_that_are_overdue_or_due_soon(
+    alliance: Alliance, joint: Joint
+) -> None:
+    services.milestone_create(
+        actor=alliance.ivan,
+        project=joint.project,
+        title="Ethics approval",
+        due_date=today() - dt.timedelta(days=2),
+        owner=alliance.ivan,
+    )
+    services.milestone_create(
+        actor=alliance.ivan, project=joint.project, title="Far away", due_date=today() + dt.timedelta(days=90)
+    )
+
+    mine = page(client_for(alliance.ivan).get(url("task_list")))
+    theirs = page(client_for(alliance.nora).get(url("task_list")))
+
+    assert "Ethics approval" in mine and "Overdue" in mine
+    assert "Assay validated" in mine and "Due soon" in mine
+    assert "Far away" not in mine
+    assert "Milestones you own" not in theirs
+
+
 def test_someone_elses_task_cannot_be_marked_done(alliance: Alliance, joint: Joint) -> None:
     item = task(alliance, joint, alliance.paula)
 
@@ -621,7 +644,7 @@ def test_the_task_list_runs_the_same_number_of_queries_for_many_tasks(
 ) -> None:
     client = client_for(alliance.paula)
     task(alliance, joint, alliance.paula, "Task 0")
-    with django_assert_num_queries(7) as few:
+    with django_assert_num_queries(9) as few:
         client.get(url("task_list"))
     for n in range(1, 6):
         task(alliance, joint, alliance.paula, f"Task {n}")
