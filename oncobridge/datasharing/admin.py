@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from oncobridge.core.admin import ReadOnlyAdmin
-from oncobridge.datasharing.models import AccessRequest, Dataset, DatasetVersion, Grant
+from oncobridge.datasharing.models import AccessRequest, Dataset, DatasetVersion, Grant, ImportJob
 
 # Read-only: imports, decisions and grants are audited in services.py, which the admin would bypass.
 
@@ -26,3 +26,9 @@ class AccessRequestAdmin(ReadOnlyAdmin):
 @admin.register(Grant)
 class GrantAdmin(ReadOnlyAdmin):
     list_display = ["dataset", "grantee", "expires_at", "revoked_at"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["dataset", "kind", "status", "requested_by", "created_at"]
+    list_filter = ["status", "kind"]

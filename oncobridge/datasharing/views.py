@@ -368,7 +368,7 @@ def access_request_decide(request: HttpRequest, viewer: Viewer, pk: int) -> Http
 def grant_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     """Mine, and (for stewards) those on their organisations' datasets, optionally of one dataset."""
     grants = selectors.grant_list(viewer=viewer)
-    mine = [grant for grant in grants if grant.grantee_id == viewer.user_id]
+    mine = list(grants.filter(grantee_id=viewer.user_id))
     stewarded = access.stewarded_organisation_ids(viewer)
     dataset_slug = request.GET.get("dataset", "")
     others = grants.exclude(grantee_id=viewer.user_id).filter(dataset__organisation_id__in=stewarded)
