@@ -411,6 +411,98 @@ class PostgresEngine:
         return survival_numpy(times, events, mutated)
 
 
+# --- a reference: DuckDB over tables precomputed per dataset version --------------------------------------
+
+
+class PrecomputedEngine:
+    """Not the product: what DuckDB answers when each dataset version is first reduced to integer-keyed
+    tables, above all `altered` = the distinct (sample, gene) pairs of non-silent mutations (about a fifth
+    of the mutation rows). Versions are immutable, so such tables can be built once per version (at import,
+    or on first use) by any engine. It shows how far the core's query shapes are from the engine's limit."""
+
+    name = "precomputed"
+
+    def __init__(self, directory: Path, question: Question) -> None:
+        import duckdb
+
+        started = time.perf_counter()
+        self.connection = duckdb.connect()
+        sql = self.connection.execute
+        path = {
+            table: str(directory / f"{table}.parquet")
+            for table in ("patients", "samples", "mutations", "outcomes")
+        }
+        sql(
+            "CREATE TABLE patients AS SELECT row_number() OVER () - 1 AS px, * FROM read_parquet(?)",
+            [path["patients"]],
+        )
+        sql(
+            "CREATE TABLE samples AS"
+            " SELECT row_number() OVER () - 1 AS sx, s.sample_id, p.px, s.oncotree_code"
+            " FROM read_parquet(?) s JOIN patients p USING (patient_id)",
+            [path["samples"]],
+        )
+        sql(
+            "CREATE TABLE altered AS SELECT DISTINCT s.sx, m.gene FROM read_parquet(?) m"
+            " JOIN samples s USING (sample_id)"
+            " WHERE m.variant_classification IN ? AND m.gene IS NOT NULL ORDER BY m.gene, s.sx",
+            [path["mutations"], list(question.non_silent)],
+        )
+        sql(
+            "CREATE TABLE outcomes AS SELECT p.px, o.endpoint, o.time_months, o.event"
+            " FROM read_parquet(?) o JOIN patients p USING (patient_id)",
+            [path["outcomes"]],
+        )
+        self.build_seconds = time.perf_counter() - started
+        self.altered_rows = int(sql("SELECT count(*) FROM altered").fetchone()[0])  # type: ignore[index]
+        cancer = (
+            "SELECT px FROM patients WHERE diagnosis_system = 'oncotree' AND diagnosis_code IN $codes"
+            " UNION SELECT px FROM samples WHERE oncotree_code IN $codes"
+        )
+        mutated = "SELECT s.px FROM altered a JOIN samples s USING (sx) WHERE a.gene = $gene"
+        self.count_sql = f"""
+            WITH cohort AS (
+                SELECT px FROM patients WHERE age_years BETWEEN $low AND $high
+                   AND px IN ({cancer}) AND px IN ({mutated}))
+            SELECT (SELECT count(*) FROM cohort),
+                   (SELECT count(*) FROM samples WHERE px IN (SELECT px FROM cohort))"""  # noqa: S608
+        self.frequency_sql = f"""
+            WITH cohort_samples AS (SELECT sx FROM samples WHERE px IN ({cancer}))
+            SELECT gene, count(*) AS altered, (SELECT count(*) FROM cohort_samples)
+              FROM altered SEMI JOIN cohort_samples USING (sx)
+             GROUP BY gene ORDER BY altered DESC, gene LIMIT $top"""  # noqa: S608
+        self.survival_sql = f"""
+            SELECT time_months, event, px IN ({mutated}) AS mutated
+              FROM outcomes WHERE endpoint = $endpoint"""  # noqa: S608
+        self.values: dict[str, object] = {
+            "codes": list(question.codes),
+            "gene": GENE,
+            "low": AGE_RANGE[0],
+            "high": AGE_RANGE[1],
+            "top": TOP,
+            "endpoint": ENDPOINT,
+        }
+
+    def _run(self, sql: str, names: Sequence[str]) -> Any:
+        return self.connection.execute(sql, {name: self.values[name] for name in names})
+
+    def count(self) -> Count:
+        patients, samples = self._run(self.count_sql, ["codes", "gene", "low", "high"]).fetchone()
+        return Count(int(patients), int(samples))
+
+    def frequencies(self) -> Frequencies:
+        rows = self._run(self.frequency_sql, ["codes", "top"]).fetchall()
+        return Frequencies(tuple((str(g), int(a), int(p)) for g, a, p in rows))
+
+    def survival(self) -> Survival:
+        columns = self._run(self.survival_sql, ["gene", "endpoint"]).fetchnumpy()
+        return survival_numpy(
+            np.asarray(columns["time_months"], dtype=np.float64),
+            np.asarray(columns["event"], dtype=bool),
+            np.asarray(columns["mutated"], dtype=bool),
+        )
+
+
 # --- Kaplan-Meier, log-rank and Cox in numpy (for the SQL path) ------------------------------------------
 
 
@@ -630,6 +722,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--schema", default="bench_analytics", help="PostgreSQL schema (dropped and refilled)"
     )
     parser.add_argument(
+        "--precomputed",
+        action="store_true",
+        help="also time a reference: DuckDB SQL over integer-keyed tables precomputed per dataset version",
+    )
+    parser.add_argument(
         "--drop-schema", action="store_true", help="drop the PostgreSQL schema at the end (default: keep it)"
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of each core operation")
@@ -674,6 +771,15 @@ def run(args: argparse.Namespace) -> int:
     pandas_engine = PandasEngine(generated.directory, question)
     pandas_load = time.perf_counter() - started
     engines.append(pandas_engine)
+    precomputed_note = ""
+    if args.precomputed:
+        say("precomputing the reference tables ...")
+        precomputed = PrecomputedEngine(generated.directory, question)
+        engines.append(precomputed)
+        precomputed_note = (
+            f"; precomputed reference built in {precomputed.build_seconds:.1f} s "
+            f"({precomputed.altered_rows:,} altered sample-gene pairs)"
+        )
     postgres_load: float | None = None
     postgres_note = "skipped (--no-postgres)"
     postgres_connection = None
@@ -713,6 +819,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"{generation}; pandas load {pandas_load:.1f} s; postgres: {postgres_note}"
         + (f", loaded in {postgres_load:.1f} s" if postgres_load is not None else "")
+        + precomputed_note
     )
     print(
         f"{os.cpu_count()} CPUs, load average {load_before} before, {load_after} after; "
@@ -757,8 +864,9 @@ def run(args: argparse.Namespace) -> int:
         verdict = "PASS" if pandas_ratio >= TARGET_RATIO else "MISS"
         misses += verdict == "MISS"
         line += f";  pandas/core {pandas_ratio:5.1f}x >= {TARGET_RATIO:.0f}x: {verdict}"
-        if "postgres" in by_engine:
-            line += f";  postgres/core {by_engine['postgres'].p50 / core.p50:5.1f}x"
+        for other in ("postgres", "precomputed"):
+            if other in by_engine:
+                line += f";  {other}/core {by_engine[other].p50 / core.p50:5.2f}x"
         print(line)
     print()
     print("agreement (same answers from every engine):")
