@@ -123,10 +123,15 @@ def postgres_engine(dataset: Path, question: bench.Question) -> Iterator[Any]:
 
 @needs_data
 @pytest.mark.parametrize("operation", list(bench.OPERATIONS))
-def test_core_pandas_and_postgres_give_the_same_answer(
+def test_core_pandas_postgres_and_the_precomputed_reference_give_the_same_answer(
     operation: str, dataset: Path, question: bench.Question, postgres_engine: Any
 ) -> None:
-    engines = [bench.CoreEngine(dataset, question), bench.PandasEngine(dataset, question), postgres_engine]
+    engines = [
+        bench.CoreEngine(dataset, question),
+        bench.PandasEngine(dataset, question),
+        postgres_engine,
+        bench.PrecomputedEngine(dataset, question),
+    ]
     answers = {engine.name: getattr(engine, operation)() for engine in engines}
     ok, notes = bench.agree(operation, answers)
     assert ok, notes
