@@ -373,6 +373,8 @@ def _survival_groups(scope: Scope, grouping: SurvivalGrouping) -> list[tuple[str
     name = (grouping.attribute or "").strip()
     if not name:
         raise ServiceError("Choose a gene, cohorts to compare, or an attribute.", field="gene")
+    if name == "vital_status":
+        raise ServiceError("Vital status is the outcome itself; choose another attribute.", field="attribute")
     distribution = analytics.attribute_distribution(scope.sources(), scope.criterion, name)
     if distribution.kind != "categorical" or not distribution.categories:
         raise ServiceError(
@@ -380,8 +382,6 @@ def _survival_groups(scope: Scope, grouping: SurvivalGrouping) -> list[tuple[str
         )
     values = [value for value, _ in sorted(distribution.categories, key=lambda c: -c[1])]
     values = values[:MAX_SURVIVAL_GROUPS]
-    if name == "vital_status":
-        raise ServiceError("Vital status is the outcome itself; choose another attribute.", field="attribute")
 
     def criterion_for(value: str) -> Criterion:
         if name == "sex":
@@ -455,6 +455,8 @@ def analysis_survival(
         groups = _survival_groups(scope, grouping)
         result = analytics.survival(scope.sources(), groups, endpoint=endpoint)
         options = {"groups": [label for label, _ in groups]}
+        if grouping.cohorts:
+            options["group_definitions"] = [definition_check(d) for _, d in grouping.cohorts]
     _audit(scope, "analysis.survival", endpoint=endpoint, **options)
     return _survival_view(scope, result), result
 

@@ -117,10 +117,14 @@ def _resolve(criterion: Criterion, path: str) -> Criterion:
         gene = gene_normalise(criterion.gene, field=_join(path, "gene"))
         return VariantClass(classes=criterion.classes, gene=gene)
     if isinstance(criterion, PathwayAltered):
+        known = frozenset().union(*vocabularies().pathways.values())
         genes = tuple(
             sorted(
                 {
-                    gene_normalise(gene, field=f"{_join(path, 'genes')}[{index}]")
+                    # The pathway vocabulary's own genes stand even where the gene list is a subset.
+                    gene.upper()
+                    if gene.upper() in known and gene.upper() not in vocabularies().genes
+                    else gene_normalise(gene, field=f"{_join(path, 'genes')}[{index}]")
                     for index, gene in enumerate(criterion.genes)
                 }
             )
