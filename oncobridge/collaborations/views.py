@@ -143,6 +143,7 @@ def programme_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespo
         "programme": programme,
         "projects": selectors.programme_projects(viewer=viewer, programme=programme),
         "can_edit": can_manage_organisation(viewer, programme.organisation_id),
+        "can_add_project": access.can_create_project(viewer, programme.organisation_id),
     }
     return render(request, "collaborations/programme_detail.html", context)
 
@@ -269,19 +270,25 @@ def project_create(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         .filter(status__in=[IntroductionStatus.APPROVED, IntroductionStatus.CDA_OPENED])
         .select_related("target_organisation")
     )
+    programmes = selectors.programme_list(viewer=viewer).filter(
+        organisation__in=[o.pk for o in organisations]
+    )
     initial: dict[str, Any] = {}
     chosen = request.GET.get("introduction", "")
     if chosen.isdigit():
         introduction = introductions.filter(pk=int(chosen)).first()
         if introduction is not None:
             initial = {"introduction": introduction.pk, "title": introduction.target_title}
+    in_programme = request.GET.get("programme", "")
+    if in_programme.isdigit():
+        programme = programmes.filter(pk=int(in_programme)).first()
+        if programme is not None:
+            initial.update(programme=programme.pk, organisation=programme.organisation_id)
     form = ProjectForm(
         request.POST or None,
         initial=initial,
         organisations=organisations,
-        programmes=selectors.programme_list(viewer=viewer).filter(
-            organisation__in=[o.pk for o in organisations]
-        ),
+        programmes=programmes,
         introductions=introductions,
     )
     if request.method == "POST" and form.is_valid():

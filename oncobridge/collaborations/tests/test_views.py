@@ -738,6 +738,27 @@ def test_alliance_manager_starts_and_edits_a_programme(alliance: Alliance) -> No
     assert "Lung cancer drug resistance" in html and "Why EGFR inhibitors stop working." in html
 
 
+def test_an_investigator_starts_a_project_from_the_programme_page(alliance: Alliance) -> None:
+    programme = services.programme_create(
+        viewer=viewer_for(alliance.alice),
+        actor=alliance.alice,
+        organisation=alliance.centre,
+        title="Organoid medicine",
+        problem_statement="S",
+    )
+    client = client_for(alliance.ivan)
+    assert "Start a project in this programme" in page(client.get(url("programme_detail", programme.pk)))
+
+    form = client.get(url("project_create"), {"programme": programme.pk}).context["form"]
+    client.post(
+        url("project_create"),
+        {**form.initial, "title": "Colon organoids", "stage": "fundamental_research"},
+    )
+
+    assert Project.objects.get(title="Colon organoids").programme == programme
+    assert "Colon organoids" in page(client.get(url("programme_detail", programme.pk)))
+
+
 def test_investigator_may_not_start_or_edit_a_programme(alliance: Alliance) -> None:
     programme = services.programme_create(
         viewer=viewer_for(alliance.alice),
