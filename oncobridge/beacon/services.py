@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+from django.db import transaction
 
 from oncobridge import analytics
 from oncobridge.analytics import DatasetSource, VariantQuery
@@ -224,19 +225,20 @@ def _audit(
     }
     if entity is not None:
         detail["entity_id"] = entity
-    if not hits:
-        audit_record(actor=actor, action="beacon.query", **detail)
-    for slug, hit in hits.items():
-        audit_record(
-            actor=actor,
-            action="beacon.query",
-            target=hit.dataset,
-            dataset_id=hit.dataset.pk,
-            dataset=slug,
-            results=hit.count,
-            granularity=hit.granularity,
-            **detail,
-        )
+    with transaction.atomic():
+        if not hits:
+            audit_record(actor=actor, action="beacon.query", **detail)
+        for slug, hit in hits.items():
+            audit_record(
+                actor=actor,
+                action="beacon.query",
+                target=hit.dataset,
+                dataset_id=hit.dataset.pk,
+                dataset=slug,
+                results=hit.count,
+                granularity=hit.granularity,
+                **detail,
+            )
 
 
 def beacon_query(
