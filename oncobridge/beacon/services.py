@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import transaction
 
 from oncobridge import analytics
@@ -27,6 +28,7 @@ from oncobridge.beacon.access import (
 )
 from oncobridge.beacon.filters import filters_criterion
 from oncobridge.beacon.framework import (
+    BIOSAMPLE,
     GENOMIC_VARIANT,
     INDIVIDUAL,
     EntryType,
@@ -59,7 +61,7 @@ class DatasetHits:
     source: DatasetSource
     granularity: Granularity
     ids: list[str] = field(default_factory=list)  # patient ids, sample ids or variant keys, sorted
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # variant key -> its calls
+    calls: pa.Table | None = None  # for variants: the matching calls with their `variant_key`
 
     @property
     def count(self) -> int:
@@ -118,10 +120,7 @@ def variant_query(variant: VariantParameters, criterion: analytics.Criterion | N
 
 
 def _keep_row(row: Mapping[str, Any], variant: VariantParameters) -> bool:
-    if variant.aminoacid_change and _protein(str(row.get("hgvsp_short") or "")) != _protein(
-        variant.aminoacid_change
-    ):
-        return False
+    """The rarely used conditions the core has no column for (variant type) or no form of (brackets)."""
     if variant.variant_type and records.variant_type(row) != variant.variant_type.upper():
         return False
     if len(variant.start) == 2 and row.get("start") is not None:
@@ -137,15 +136,52 @@ def _keep_row(row: Mapping[str, Any], variant: VariantParameters) -> bool:
     return True
 
 
-def _variant_rows(
+def _variant_calls(
     sources: Sequence[DatasetSource], variant: VariantParameters, criterion: analytics.Criterion | None
-) -> list[dict[str, Any]]:
+) -> pa.Table:
+    """The core's matching calls, narrowed by the Beacon-only conditions (Arrow throughout: a large
+    dataset's calls are never turned into Python rows, only the page that is shown)."""
     try:
         table: pa.Table = analytics.variant_search(sources, variant_query(variant, criterion))
     except analytics.CriterionError as exc:
         parameter = CORE_FIELDS.get(exc.field or "", exc.field or "request")
         raise BeaconRequestError(f"'{parameter}': {exc.message}") from None
-    return [row for row in table.to_pylist() if _keep_row(row, variant)]
+    if variant.aminoacid_change:
+        wanted = _protein(variant.aminoacid_change)
+        protein = pc.utf8_upper(pc.fill_null(table["hgvsp_short"], ""))
+        table = table.filter(pc.is_in(protein, value_set=pa.array([wanted, f"P.{wanted}"])))
+    if variant.variant_type or len(variant.start) == 2:
+        kept = [row for row in table.to_pylist() if _keep_row(row, variant)]
+        table = pa.Table.from_pylist(kept, schema=table.schema)
+    return table
+
+
+def _allele(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    upper = pc.utf8_upper(pc.fill_null(column, ""))
+    return pc.if_else(pc.equal(upper, ""), "-", upper)
+
+
+def with_variant_keys(calls: pa.Table) -> pa.Table:
+    """The located calls with `variant_key` as records.variant_key spells it (unlocated ones dropped)."""
+    located = calls.filter(pc.and_(pc.is_valid(calls["chromosome"]), pc.is_valid(calls["start"])))
+    key = pc.binary_join_element_wise(
+        pc.fill_null(located["ncbi_build"], "unknown"),
+        located["chromosome"],
+        pc.cast(located["start"], pa.string()),
+        _allele(located["reference_allele"]),
+        _allele(located["tumor_seq_allele2"]),
+        ":",
+    )
+    return located.append_column("variant_key", key)
+
+
+def _ids_by_dataset(table: pa.Table, column: str) -> dict[str, list[str]]:
+    pairs = table.select(["dataset", column]).group_by(["dataset", column]).aggregate([])
+    found: dict[str, list[str]] = defaultdict(list)
+    for dataset, value in zip(pairs["dataset"].to_pylist(), pairs[column].to_pylist(), strict=True):
+        if value is not None:
+            found[dataset].append(str(value))
+    return found
 
 
 def _collect_hits(
@@ -153,34 +189,32 @@ def _collect_hits(
 ) -> None:
     criterion = filters_criterion(query.filters)
     sources = [hit.source for hit in hits.values()]
-    ids: dict[str, set[str]] = defaultdict(set)
-    if entry_type is GENOMIC_VARIANT or query.variant.any:
-        for row in _variant_rows(sources, query.variant, criterion):
-            key = records.variant_key(row)
-            if entry_type is GENOMIC_VARIANT:
-                if key is None:
-                    continue  # a call without a position cannot be described as a located variant
-                ids[row["dataset"]].add(key)
-                hits[row["dataset"]].rows.setdefault(key, []).append(row)
-            elif entry_type is INDIVIDUAL:
-                ids[row["dataset"]].add(str(row["patient_id"]))
-            else:
-                ids[row["dataset"]].add(str(row["sample_id"]))
+    column = {INDIVIDUAL: "patient_id", BIOSAMPLE: "sample_id", GENOMIC_VARIANT: "variant_key"}[entry_type]
+    if entry_type is GENOMIC_VARIANT:
+        table = with_variant_keys(_variant_calls(sources, query.variant, criterion))
+        for hit in hits.values():
+            hit.calls = table
+    elif query.variant.any:
+        table = _variant_calls(sources, query.variant, criterion)
     else:
-        members = analytics.cohort_members(sources, criterion).to_pylist()
-        for member in members:
-            local = member["patient_id"] if entry_type is INDIVIDUAL else member["sample_id"]
-            if local is not None:
-                ids[member["dataset"]].add(str(local))
+        table = analytics.cohort_members(sources, criterion)
+    ids = _ids_by_dataset(table, column)
     for slug, hit in hits.items():
-        found = ids.get(slug, set())
-        hit.ids = sorted(found & {entity}) if entity is not None else sorted(found)
+        found = ids.get(slug, [])
+        hit.ids = sorted({entity} & set(found)) if entity is not None else sorted(found)
 
 
 def _records(entry_type: EntryType, hit: DatasetHits, page: Sequence[str]) -> list[dict[str, Any]]:
     slug = hit.dataset.slug
     if entry_type is GENOMIC_VARIANT:
-        return [records.variant_record(key, hit.rows[key], case_level=True) for key in page]
+        assert hit.calls is not None  # noqa: S101 - set with the ids of every variant query
+        wanted = pc.and_(
+            pc.equal(hit.calls["dataset"], slug), pc.is_in(hit.calls["variant_key"], pa.array(page))
+        )
+        calls: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in hit.calls.filter(wanted).to_pylist():
+            calls[row["variant_key"]].append(row)
+        return [records.variant_record(key, calls[key], case_level=True) for key in page]
     if entry_type is INDIVIDUAL:
         patients = {
             row["patient_id"]: row
