@@ -264,3 +264,24 @@ def test_saved_cohort_is_listed_for_its_owner_with_a_size_only_where_allowed(
     assert "cohortSize" not in ivan[1]  # one patient: a small cell without a grant
     assert dana[0]["cohortSize"] == 1
     assert client_for(alliance.nora).get(f"{BEACON}/cohorts/saved-{mine.pk}").status_code == 404
+
+
+def test_browser_session_post_with_its_csrf_token_is_answered(
+    alliance: Alliance, cohort: Dataset, nora_grant: None
+) -> None:
+    from django.middleware.csrf import _get_new_csrf_string
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alliance.nora)
+    token = _get_new_csrf_string()
+    client.cookies["csrftoken"] = token
+
+    response = client.post(
+        f"{BEACON}/individuals",
+        {"meta": {"apiVersion": "v2.1.1"}, "query": {"requestedGranularity": "count"}},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+
+    assert response.status_code == 200
+    assert response.json()["responseSummary"] == {"exists": True, "numTotalResults": 4}
