@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from oncobridge.core.models import TimeStampedModel
 from oncobridge.core.visibility import Visibility
@@ -144,6 +147,10 @@ class Grant(models.Model):
         return f"{self.grantee} on {self.dataset.slug} until {self.expires_at:%Y-%m-%d}"
 
 
+# A 1,000,000-row MAF imports in well under a minute; a job this old will not finish.
+IMPORT_STALLED_AFTER = dt.timedelta(hours=6)
+
+
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
@@ -186,6 +193,11 @@ class ImportJob(TimeStampedModel):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.SUCCEEDED, ImportStatus.REFUSED, ImportStatus.FAILED)
+
+    @property
+    def stalled(self) -> bool:
+        """Queued or running for longer than any import takes: the worker stopped (or is not running)."""
+        return not self.finished and self.created_at < timezone.now() - IMPORT_STALLED_AFTER
 
     @property
     def percent(self) -> int | None:

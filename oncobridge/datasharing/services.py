@@ -67,6 +67,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     Table.OUTCOMES: tables.OUTCOMES,
     Table.TREATMENTS: tables.TREATMENTS,
 }
+# Paths under /datasets/ that a dataset's slug would shadow.
+RESERVED_SLUGS = frozenset({"new", "requests", "committee", "grants"})
 DEFAULT_GRANT_DAYS = 365
 WARNINGS_KEPT = 200
 Progress = Callable[[int], object]
@@ -141,6 +143,10 @@ def dataset_create(
     _require_steward(viewer, organisation.pk, "register its datasets")
     if not SLUG.match(slug):
         raise ServiceError("A slug has lower-case letters, digits and single hyphens.", field="slug")
+    if slug in RESERVED_SLUGS:
+        raise ServiceError(
+            f"'{slug}' names a page of the data-sharing site; choose another slug.", field="slug"
+        )
     if not title.strip():
         raise ServiceError("The title is required.", field="title")
     if visibility not in Visibility.values:

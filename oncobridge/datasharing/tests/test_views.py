@@ -685,3 +685,25 @@ def test_no_one_else_sees_the_audit_trail(
     client = client_for(uni_steward if persona == "una" else getattr(alliance, persona))
     assert client.get(url("dataset_audit", "breast-cohort")).status_code == 403
     assert client.get(url("dataset_audit_csv", "breast-cohort")).status_code == 403
+
+
+def test_an_import_that_never_ran_says_so_and_stops_polling(alliance: Alliance, cohort: Dataset) -> None:
+    job = ImportJob.objects.create(dataset=cohort, requested_by=alliance.dana, kind="maf")
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
+    body = client_for(alliance.dana).get(url("import_job_detail", cohort.slug, job.pk)).content.decode()
+    assert "the import worker stopped or is not running" in body
+    assert "every 1s" not in body
+
+
+def test_a_slug_that_names_a_page_is_refused(alliance: Alliance) -> None:
+    response = client_for(alliance.dana).post(
+        url("dataset_create"),
+        {
+            "organisation": alliance.centre.pk,
+            "title": "New",
+            "slug": "committee",
+            "duo_codes": ["GRU"],
+            "visibility": "network",
+        },
+    )
+    assert "names a page of the data-sharing site" in response.context["form"].errors["slug"][0]
