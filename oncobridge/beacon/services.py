@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyarrow as pa
@@ -185,23 +185,32 @@ def _ids_by_dataset(table: pa.Table, column: str) -> dict[str, list[str]]:
 
 
 def _collect_hits(
-    entry_type: EntryType, query: BeaconQuery, hits: Mapping[str, DatasetHits], entity: str | None
+    entry_type: EntryType,
+    query: BeaconQuery,
+    hits: Mapping[str, DatasetHits],
+    entity: str | None,
+    *,
+    restrict: tuple[str, str] | None = None,
 ) -> None:
+    """Each dataset's matching ids: `entity` keeps one id; `restrict` (column, value) keeps the rows of one
+    patient or sample (the entries related to it)."""
     criterion = filters_criterion(query.filters)
     sources = [hit.source for hit in hits.values()]
     column = {INDIVIDUAL: "patient_id", BIOSAMPLE: "sample_id", GENOMIC_VARIANT: "variant_key"}[entry_type]
     if entry_type is GENOMIC_VARIANT:
         table = with_variant_keys(_variant_calls(sources, query.variant, criterion))
-        for hit in hits.values():
-            hit.calls = table
     elif query.variant.any:
         table = _variant_calls(sources, query.variant, criterion)
     else:
         table = analytics.cohort_members(sources, criterion)
+    if restrict is not None:
+        table = table.filter(pc.equal(table[restrict[0]], restrict[1]))
     ids = _ids_by_dataset(table, column)
     for slug, hit in hits.items():
         found = ids.get(slug, [])
         hit.ids = sorted({entity} & set(found)) if entity is not None else sorted(found)
+        if entry_type is GENOMIC_VARIANT:
+            hit.calls = table
 
 
 def _records(entry_type: EntryType, hit: DatasetHits, page: Sequence[str]) -> list[dict[str, Any]]:
@@ -275,6 +284,32 @@ def _audit(
             )
 
 
+def _variant_id_parameters(key: str) -> VariantParameters:
+    """The sequence query that finds exactly the variant with this internal id (404 if malformed)."""
+    parsed = records.parse_variant_key(key)
+    if parsed is None:
+        raise BeaconRequestError(
+            f"No variant '{key}': ids read '<assembly>:<chromosome>:<start>:<ref>:<alt>'.", status=404
+        )
+    build, chromosome, start, reference, alternate = parsed
+    return VariantParameters(
+        assembly=build if build in ASSEMBLIES.values() else None,
+        reference_name=chromosome,
+        start=(start - 1,),
+        reference_bases=None if reference == "-" else reference,
+        alternate_bases=None if alternate == "-" else alternate,
+    )
+
+
+def _dataset_and_local_id(entry_type: EntryType, value: str) -> tuple[str, str]:
+    parts = records.split_entity_id(value)
+    if parts is None:
+        raise BeaconRequestError(
+            f"No {entry_type.name.lower()} '{value}': ids read '<dataset>:<id>'.", status=404
+        )
+    return parts
+
+
 def beacon_query(
     *,
     viewer: Viewer,
@@ -283,26 +318,25 @@ def beacon_query(
     query: BeaconQuery,
     entity_id: str | None = None,
     dataset_slug: str | None = None,
+    related: tuple[EntryType, str] | None = None,
 ) -> dict[str, Any]:
-    """The Beacon response to a query on individuals, biosamples or g_variants (optionally one id)."""
-    slugs: Sequence[str] = query.datasets
+    """The Beacon response to a query on individuals, biosamples or g_variants: all of them, one id, or
+    those of one dataset or related to one entry (`related`: the entry's type and id, e.g. a patient's
+    variants)."""
+    slugs: Sequence[str] = query.datasets if dataset_slug is None else [dataset_slug]
     entity: str | None = None
-    if dataset_slug is not None:
-        slugs = [dataset_slug]
-    if entity_id is not None and entry_type is not GENOMIC_VARIANT:
-        parts = records.split_entity_id(entity_id)
-        if parts is None:
-            raise BeaconRequestError(
-                f"No {entry_type.name.lower()} '{entity_id}': ids read '<dataset>:<id>'.", status=404
-            )
-        slugs, entity = [parts[0]], parts[1]
-    elif entity_id is not None:
-        if records.parse_variant_key(entity_id) is None:
-            raise BeaconRequestError(
-                f"No variant '{entity_id}': ids read '<assembly>:<chromosome>:<start>:<ref>:<alt>'.",
-                status=404,
-            )
+    restrict: tuple[str, str] | None = None
+    if entity_id is not None and entry_type is GENOMIC_VARIANT:
+        query = replace(query, variant=_variant_id_parameters(entity_id))
         entity = entity_id
+    elif entity_id is not None:
+        dataset, entity = _dataset_and_local_id(entry_type, entity_id)
+        slugs = [dataset]
+    if related is not None and related[0] is GENOMIC_VARIANT:
+        query = replace(query, variant=_variant_id_parameters(related[1]))
+    elif related is not None:
+        dataset, local = _dataset_and_local_id(related[0], related[1])
+        slugs, restrict = [dataset], ("patient_id" if related[0] is INDIVIDUAL else "sample_id", local)
     datasets = datasets_to_query(viewer, slugs)
     hits = {
         dataset.slug: DatasetHits(
@@ -310,30 +344,13 @@ def beacon_query(
         )
         for dataset in datasets
     }
-    summary = query.summary
+    audited = entity if related is None else f"{related[0].path}/{related[1]}"
     if not hits:
-        _audit(actor=actor, entry_type=entry_type, query=query, hits=hits, returned="boolean", entity=entity)
+        _audit(actor=actor, entry_type=entry_type, query=query, hits=hits, returned="boolean", entity=audited)
         return boolean_response(
-            summary, entry_type=entry_type, exists=False, info={"message": NOTHING_QUERYABLE}
+            query.summary, entry_type=entry_type, exists=False, info={"message": NOTHING_QUERYABLE}
         )
-    if entity is not None and entry_type is GENOMIC_VARIANT:
-        build, chromosome, start, reference, alternate = records.parse_variant_key(entity)  # type: ignore[misc]
-        query = BeaconQuery(
-            granularity=query.granularity,
-            filters=query.filters,
-            variant=VariantParameters(
-                assembly=build if build in ASSEMBLIES.values() else None,
-                reference_name=chromosome,
-                start=(start - 1,),
-                reference_bases=None if reference == "-" else reference,
-                alternate_bases=None if alternate == "-" else alternate,
-            ),
-            datasets=query.datasets,
-            pagination=query.pagination,
-            include_resultsets=query.include_resultsets,
-            test_mode=query.test_mode,
-        )
-    _collect_hits(entry_type, query, hits, entity)
+    _collect_hits(entry_type, query, hits, entity, restrict=restrict)
     response = _graded_response(entry_type, query, hits)
     _audit(
         actor=actor,
@@ -341,7 +358,7 @@ def beacon_query(
         query=query,
         hits=hits,
         returned=response["meta"]["returnedGranularity"],
-        entity=entity,
+        entity=audited,
     )
     return response
 

@@ -27,9 +27,12 @@ from oncobridge.beacon.framework import (
     API_VERSION,
     BEACON_ID,
     BEACON_NAME,
+    BIOSAMPLE,
     COHORT,
     DATASET,
     ENTRY_TYPES,
+    GENOMIC_VARIANT,
+    INDIVIDUAL,
     RECORD_TYPES,
     EntryType,
     RequestSummary,
@@ -49,6 +52,12 @@ DESCRIPTION = (
 )
 
 Handler = Callable[..., dict[str, Any]]
+# Entries reachable from one entry, as the default model's endpoints.json lists them.
+RELATED: dict[EntryType, tuple[EntryType, ...]] = {
+    INDIVIDUAL: (BIOSAMPLE, GENOMIC_VARIANT),
+    BIOSAMPLE: (GENOMIC_VARIANT,),
+    GENOMIC_VARIANT: (INDIVIDUAL, BIOSAMPLE),
+}
 
 
 def _json(body: dict[str, Any], status: int = 200) -> JsonResponse:
@@ -171,10 +180,14 @@ def beacon_map(request: HttpRequest, caller: Any, query: BeaconQuery) -> dict[st
             "rootUrl": f"{root}{entry_type.path}",
             "singleEntryUrl": f"{root}{entry_type.path}/{{id}}",
         }
-        if entry_type is DATASET:
+        related_types = RECORD_TYPES if entry_type is DATASET else RELATED.get(entry_type, ())
+        if related_types:
             endpoint["endpoints"] = {
-                related.id: {"returnedEntryType": related.id, "url": f"{root}datasets/{{id}}/{related.path}"}
-                for related in RECORD_TYPES
+                related.id: {
+                    "returnedEntryType": related.id,
+                    "url": f"{root}{entry_type.path}/{{id}}/{related.path}",
+                }
+                for related in related_types
             }
         sets[entry_type.id] = endpoint
     return framework.informational_response(
@@ -225,7 +238,10 @@ def cohorts(
     return _collection_response(query, COHORT, found)
 
 
-def entries(entry_type: EntryType) -> Callable[..., JsonResponse]:
+def entries(entry_type: EntryType, related_to: EntryType | None = None) -> Callable[..., JsonResponse]:
+    """The view of an entry type: all entries, one (`entry_id`), a dataset's, or those related to one
+    entry of `related_to` (`related_id`), e.g. /individuals/{id}/g_variants."""
+
     @beacon_endpoint(entry_type=entry_type)
     def handler(
         request: HttpRequest,
@@ -233,6 +249,7 @@ def entries(entry_type: EntryType) -> Callable[..., JsonResponse]:
         query: BeaconQuery,
         entry_id: str | None = None,
         dataset_id: str | None = None,
+        related_id: str | None = None,
     ) -> dict[str, Any]:
         return beacon_query(
             viewer=viewer_for(caller),
@@ -241,6 +258,7 @@ def entries(entry_type: EntryType) -> Callable[..., JsonResponse]:
             query=query,
             entity_id=entry_id,
             dataset_slug=dataset_id,
+            related=(related_to, related_id) if related_to is not None and related_id is not None else None,
         )
 
     return handler

@@ -203,3 +203,26 @@ def test_refseq_chromosome_ids_agree_with_the_official_examples(settings: Any) -
     assert sequence_id("GRCh38", "1") == grch38["variation"]["location"]["sequence_id"]
     # requestParametersComponents.json: "refseq:NC_000009.12" for human chromosome 9 in the GRCh38 assembly.
     assert sequence_id("GRCh38", "9") == "refseq:NC_000009.12"
+
+
+def test_a_patients_biosamples_and_variants(nora: Client) -> None:
+    assert _ids(nora, "/individuals/ob-cohort:OB-P002/biosamples") == [
+        "ob-cohort:OB-P002-M1",
+        "ob-cohort:OB-P002-T1",
+    ]
+    assert _ids(nora, "/individuals/ob-cohort:OB-P001/g_variants") == [
+        "GRCh38:17:39724775:G:A",
+        "GRCh38:3:179234297:A:G",
+    ]
+
+
+def test_a_biosamples_variants(nora: Client) -> None:
+    assert _ids(nora, "/biosamples/ob-cohort:OB-P002-M1/g_variants") == ["GRCh38:12:25245351:C:A"]
+
+
+def test_the_carriers_of_a_variant(nora: Client) -> None:
+    assert _ids(nora, "/g_variants/GRCh38:12:25245351:C:A/individuals") == ["ob-cohort:OB-P002"]
+    assert _ids(nora, "/g_variants/GRCh38:12:25245351:C:A/biosamples") == [
+        "ob-cohort:OB-P002-M1",
+        "ob-cohort:OB-P002-T1",
+    ]
