@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "oncobridge.core.context_processors.platform",
+                "oncobridge.collaborations.context_processors.alliance_office",
             ],
         },
     },

@@ -1026,3 +1026,23 @@ def test_garbage_in_list_filters_shows_the_page_unfiltered(alliance: Alliance, j
     ):
         assert client.get(target, params).status_code == 200, target
     assert "EGFR organoid screen" in page(client.get(url("project_list"), {"stage": "nowhere"}))
+
+
+# The alliance-office parts on the project's home
+
+
+def test_project_page_offers_export_outcomes_and_activity_to_a_member(
+    alliance: Alliance, joint: Joint
+) -> None:
+    html = page(client_for(alliance.ivan).get(url("project_detail", joint.project.pk)))
+
+    assert url("project_export", joint.project.pk) in html
+    assert f'hx-get="{url("project_outcomes", joint.project.pk)}"' in html
+    assert f'hx-get="{url("project_activity", joint.project.pk)}"' in html
+
+
+def test_only_the_alliance_office_sees_the_dashboard_link(alliance: Alliance, joint: Joint) -> None:
+    dashboard = url("office_dashboard")
+
+    assert dashboard in page(client_for(alliance.alice).get(url("project_list")))
+    assert dashboard not in page(client_for(alliance.ivan).get(url("project_list")))
