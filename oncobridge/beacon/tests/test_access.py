@@ -285,3 +285,26 @@ def test_browser_session_post_with_its_csrf_token_is_answered(
 
     assert response.status_code == 200
     assert response.json()["responseSummary"] == {"exists": True, "numTotalResults": 4}
+
+
+def test_request_parameters_can_name_the_datasets_to_query(
+    alliance: Alliance, private_dataset: Dataset, bearer_for: Any
+) -> None:
+    body = {
+        "meta": {"apiVersion": "v2.1.1"},
+        "query": {
+            "requestedGranularity": "record",
+            "requestParameters": {
+                "datasets": {"datasetIds": ["centre-only"]},
+                "g_variant": {"geneId": "BRAF"},
+            },
+        },
+    }
+
+    response = Client().post(
+        f"{BEACON}/biosamples", body, content_type="application/json", **bearer_for(alliance.dana)
+    )
+
+    [result_set] = response.json()["response"]["resultSets"]
+    assert result_set["id"] == "centre-only"
+    assert [r["id"] for r in result_set["results"]] == ["centre-only:OB-P004-T1"]
