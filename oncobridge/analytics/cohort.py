@@ -238,8 +238,18 @@ def _format_number(value: float) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
+def _patients_with_mutated_genes(tables: Tables, genes: Sequence[str]) -> ir.Table:
+    """Patients with a maftools "mutated" variant in any of the genes (read from the mutated pairs)."""
+    pairs = tables.mutated_pairs
+    chosen = sorted(set(genes))
+    matches = pairs.gene == chosen[0] if len(chosen) == 1 else pairs.gene.isin(chosen)
+    return _patients_of_samples(tables, pairs.filter(matches).select(*SAMPLE_KEY))
+
+
 def _gene_mutated(tables: Tables, criterion: GeneMutated) -> ir.Table:
-    return _patients_with_mutations(tables, lambda m: m.gene == criterion.gene, criterion.include_silent)
+    if not criterion.include_silent:
+        return _patients_with_mutated_genes(tables, [criterion.gene])
+    return _patients_with_mutations(tables, lambda m: m.gene == criterion.gene, include_silent=True)
 
 
 _THREE_LETTER = {
@@ -273,7 +283,7 @@ def _variant_class(tables: Tables, criterion: VariantClass) -> ir.Table:
 
 
 def _pathway(tables: Tables, criterion: PathwayAltered) -> ir.Table:
-    return _patients_with_mutations(tables, lambda m: m.gene.isin(sorted(set(criterion.genes))))
+    return _patients_with_mutated_genes(tables, criterion.genes)
 
 
 def _and(tables: Tables, criterion: And) -> ir.Table:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import ibis
@@ -36,12 +37,20 @@ TABLE_SCHEMAS: dict[str, pa.Schema] = {
 }
 
 COMPILED_CACHE_SIZE = 1024
+DERIVED_CACHE_SIZE = 64
 
 _lock = threading.RLock()
 _backend: DuckDBBackend | None = None
 _registered: dict[tuple[str, int, int], ir.Table] = {}
 _empty: dict[str, ir.Table] = {}
 _compiled: OrderedDict[ops.Node, str] = OrderedDict()
+_derived: OrderedDict[tuple[object, ...], tuple[str, ir.Table]] = OrderedDict()
+_derived_count = 0
+_generation = 0  # bumped when a derived table is dropped: expressions built before may name it
+
+
+def generation() -> int:
+    return _generation
 
 
 def backend() -> DuckDBBackend:
@@ -70,6 +79,26 @@ def execute(expression: ir.Table) -> pa.Table:
     return expression.__pyarrow_result__(result, data_mapper=DuckDBPyArrowData)
 
 
+def materialised(key: tuple[object, ...], build: Callable[[], ir.Table]) -> ir.Table:
+    """A derived table computed once per key (include the file versions in it) and kept by the backend in
+    its in-memory database, e.g. the distinct mutated (sample, gene) pairs of a mutations file."""
+    global _derived_count, _generation
+    with _lock:
+        entry = _derived.get(key)
+        if entry is not None:
+            _derived.move_to_end(key)
+            return entry[1]
+        _derived_count += 1
+        name = f"oncobridge_derived_{_derived_count}"
+        table = backend().create_table(name, build())
+        _derived[key] = (name, table)
+        if len(_derived) > DERIVED_CACHE_SIZE:  # the least recently used version's table
+            _, (oldest, _) = _derived.popitem(last=False)
+            backend().drop_table(oldest)
+            _generation += 1
+        return table
+
+
 def empty_table(name: str) -> ir.Table:
     """The harmonised table with no rows, for a dataset version that lacks the file (a real, empty table
     rather than an in-memory one, so that compiled SQL naming it stays valid)."""
@@ -77,7 +106,7 @@ def empty_table(name: str) -> ir.Table:
         table = _empty.get(name)
         if table is None:
             schema = ibis.Schema.from_pyarrow(TABLE_SCHEMAS[name])
-            created = backend().create_table(f"oncobridge_empty_{name}", schema=schema, temp=True)
+            created = backend().create_table(f"oncobridge_empty_{name}", schema=schema)
             table = _empty[name] = _conform(created, TABLE_SCHEMAS[name])
         return table
 

@@ -69,6 +69,15 @@ class _CohortGenomics:
     def profiled(self, gene: str) -> int:
         return sum(size for group, size in self.group_sizes.items() if self.coverage.covers(group, gene))
 
+    def mutated_pairs(self, genes: Sequence[str] | None) -> ir.Table:
+        """(dataset, sample_id, gene, panel): the cohort's samples with a maftools "mutated" gene."""
+        pairs = self.tables.mutated_pairs
+        if genes is not None:
+            pairs = pairs.filter(pairs.gene.isin(sorted(set(genes))))
+        if self.members is not None:
+            pairs = pairs.semi_join(self.members, SAMPLE_KEY)
+        return _with_panels(pairs, self.assignments)
+
     def altered(self, genes: Sequence[str] | None, include_silent: bool) -> ir.Table:
         """(dataset, sample_id, gene, variant_classification, panel): the cohort's mutations that count."""
         mutations = non_silent(self.tables.mutations, include_silent)
@@ -151,8 +160,14 @@ def mutation_frequencies(
 def _frequencies(
     cohort: _CohortGenomics, *, top: int | None, genes: Sequence[str] | None, include_silent: bool
 ) -> list[GeneFrequency]:
-    altered = cohort.altered(genes, include_silent)
-    per_group = altered.group_by(["gene", "dataset", "panel"]).aggregate(samples=altered.sample_id.nunique())
+    if include_silent:
+        altered = cohort.altered(genes, include_silent=True)
+        per_group = altered.group_by(["gene", "dataset", "panel"]).aggregate(
+            samples=altered.sample_id.nunique()
+        )
+    else:  # the mutated pairs are distinct per (sample, gene) already
+        pairs = cohort.mutated_pairs(genes)
+        per_group = pairs.group_by(["gene", "dataset", "panel"]).aggregate(samples=pairs.count())
     counts: dict[str, int] = defaultdict(int)
     for row in engine.execute(per_group).to_pylist():
         if cohort.coverage.covers((row["dataset"], row["panel"]), row["gene"]):

@@ -16,7 +16,7 @@ import ibis
 import ibis.expr.types as ir
 
 from oncobridge.analytics import engine
-from oncobridge.analytics.definitions import DatasetSource
+from oncobridge.analytics.definitions import NON_SILENT_CLASSES, DatasetSource
 
 PATIENT_KEY = ["dataset", "patient_id"]
 SAMPLE_KEY = ["dataset", "sample_id"]
@@ -60,6 +60,19 @@ class Tables:
         return self.table("outcomes")
 
     @cached_property
+    def mutated_pairs(self) -> ir.Table:
+        """(dataset, sample_id, gene), distinct: each sample's genes with a maftools "mutated" variant."""
+        parts = [
+            _mutated_pairs(source)
+            .mutate(dataset=ibis.literal(source.key))
+            .select("dataset", "sample_id", "gene")
+            for source in self.sources
+        ]
+        if not parts:
+            return self.mutations.select("dataset", "sample_id", "gene")
+        return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
+
+    @cached_property
     def sample_map(self) -> ir.Table:
         """(dataset, sample_id, patient_id) for every sample of the sources."""
         parts = [_sample_map(source) for source in self.sources]
@@ -80,7 +93,7 @@ def tables_for(sources: Sequence[DatasetSource]) -> Tables:
     versions = tuple(
         engine.file_key(source.directory, name) for source in sources for name in engine.TABLE_SCHEMAS
     )
-    return _tables(tuple(sources), versions)
+    return _tables(tuple(sources), (*versions, engine.generation()))
 
 
 @functools.lru_cache(maxsize=64)
@@ -95,6 +108,23 @@ def _sample_map(source: DatasetSource) -> ir.Table:
         orphans = mutated.anti_join(samples, "sample_id").mutate(patient_id=mutated.sample_id)
         samples = ibis.union(samples, orphans, distinct=False)
     return samples.mutate(dataset=ibis.literal(source.key)).select("dataset", "sample_id", "patient_id")
+
+
+def _mutated_pairs(source: DatasetSource) -> ir.Table:
+    """Kept once per mutations file version: gene criteria and frequencies read these few rows instead of
+    scanning every mutation (non-silent pairs are about a fifth of the rows, and distinct)."""
+    mutations = engine.dataset_table(source.directory, "mutations")
+
+    def build() -> ir.Table:
+        mutated = mutations.filter(
+            mutations.variant_classification.isin(sorted(NON_SILENT_CLASSES)) & mutations.gene.notnull()
+        )
+        return mutated.select("sample_id", "gene").distinct().order_by(["gene", "sample_id"])
+
+    key = ("mutated_pairs", engine.file_key(source.directory, "mutations"))
+    if key[1] is None:
+        return mutations.select("sample_id", "gene")
+    return engine.materialised(key, build)
 
 
 def _has_orphan_samples(source: DatasetSource) -> bool:

@@ -258,3 +258,35 @@ def test_missing_tables_and_empty_cohorts_count_zero(dataset: WriteDataset, sour
     assert count.by_dataset["nothing"].patients == 0
     assert cohort_members([nothing], None).num_rows == 0
     assert cohort_count([], None).patients == 0
+
+
+def test_a_version_queried_again_after_many_others_still_answers(
+    dataset: WriteDataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oncobridge.analytics import engine
+
+    monkeypatch.setattr(engine, "DERIVED_CACHE_SIZE", 2)
+    versions = [
+        dataset(f"v{i}", mutations=[mutation("S1", "KRAS"), mutation(f"S{i + 2}", "KRAS")]) for i in range(4)
+    ]
+
+    first = [cohort_count([v], GeneMutated("KRAS")).patients for v in versions]
+    again = cohort_count([versions[0]], GeneMutated("KRAS"))
+
+    assert first == [2, 2, 2, 2]
+    assert (again.patients, again.samples) == (2, 2)
+
+
+def test_a_rewritten_file_is_read_again(dataset: WriteDataset) -> None:
+    from oncobridge.analytics.tests.conftest import write_dataset
+
+    source = dataset("v", mutations=[mutation("S1", "KRAS")])
+    assert cohort_count([source], GeneMutated("KRAS")).patients == 1
+
+    write_dataset(
+        source.directory,
+        "v",
+        mutations=[mutation("S1", "KRAS"), mutation("S2", "KRAS"), mutation("S3", "BRAF")],
+    )
+
+    assert cohort_count([source], GeneMutated("KRAS")).patients == 2
