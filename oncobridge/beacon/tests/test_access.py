@@ -308,3 +308,30 @@ def test_request_parameters_can_name_the_datasets_to_query(
     [result_set] = response.json()["response"]["resultSets"]
     assert result_set["id"] == "centre-only"
     assert [r["id"] for r in result_set["results"]] == ["centre-only:OB-P004-T1"]
+
+
+def test_listing_datasets_costs_the_same_queries_however_many_there_are(
+    alliance: Alliance, cohort: Dataset, client_for: BeaconClient, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(alliance.ivan)
+    client.get(f"{BEACON}/datasets")  # warm the session and the vocabularies
+    for number in range(3):
+        dataset = dataset_create(
+            viewer=viewer_for(alliance.dana),
+            actor=alliance.dana,
+            slug=f"extra-{number}",
+            title=f"Extra {number}",
+            organisation=alliance.centre,
+            duo_codes=("GRU",),
+        )
+        dataset_import(
+            viewer=viewer_for(alliance.dana),
+            actor=alliance.dana,
+            dataset=dataset,
+            source=import_source(maf=FIXTURES / "cohort_mutations.maf.txt"),
+        )
+
+    with django_assert_max_num_queries(7):
+        response = client.get(f"{BEACON}/datasets")
+
+    assert len(response.json()["response"]["collections"]) == 4
