@@ -42,6 +42,8 @@ def test_a_grantee_builds_a_cohort_with_two_criteria_saves_it_and_opens_survival
     page.locator('[name="c0-a"]').fill("TP53")
     expect(count).to_have_text("8")
     page.get_by_role("button", name="Add a criterion").click()
+    # The new row is swapped in first and wired up by htmx a moment later: wait for that before using it.
+    page.wait_for_function("() => document.querySelector('[name=c1-kind]')?.['htmx-internal-data']?.initHash")
     page.locator('[name="c1-kind"]').select_option("cancer_type")
     expect(page.locator('[name="c1-a"]')).to_have_attribute(
         "placeholder", "BRCA, LUAD (descendants included)"
