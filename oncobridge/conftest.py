@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,10 +74,16 @@ def alliance(db: None) -> Alliance:
     )
 
 
-@pytest.fixture(autouse=True)
-def isolated_datasets_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    # Imports (the demo loads datasets too) write Parquet versions: never under the checkout's var/.
-    settings.DATASETS_ROOT = tmp_path_factory.mktemp("datasets")
+@pytest.fixture(autouse=True, scope="session")
+def isolated_datasets_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Imports (the demo loads datasets too, also in module-scoped fixtures) write Parquet versions: never
+    # under the checkout's var/. Tests that import set their own folder on top of this one.
+    from django.conf import settings as django_settings
+
+    previous = django_settings.DATASETS_ROOT
+    django_settings.DATASETS_ROOT = tmp_path_factory.mktemp("datasets")
+    yield
+    django_settings.DATASETS_ROOT = previous
 
 
 @pytest.fixture(autouse=True)
