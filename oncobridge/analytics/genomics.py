@@ -66,6 +66,11 @@ class _CohortGenomics:
         members = self.tables.sample_map.select(*SAMPLE_KEY) if self.members is None else self.members
         return _with_panels(members, self.assignments)
 
+    @property
+    def profiles_every_gene(self) -> bool:
+        """No sample names a panel and no dataset has one: every sample was profiled for every gene."""
+        return self.assignments is None and all(s.panel_genes is None for s in self.coverage.sources.values())
+
     def profiled(self, gene: str) -> int:
         return sum(size for group, size in self.group_sizes.items() if self.coverage.covers(group, gene))
 
@@ -169,18 +174,27 @@ def _frequencies(
         pairs = cohort.mutated_pairs(genes)
         per_group = pairs.group_by(["gene", "dataset", "panel"]).aggregate(samples=pairs.count())
     counts: dict[str, int] = defaultdict(int)
-    for row in engine.execute(per_group).to_pylist():
-        if cohort.coverage.covers((row["dataset"], row["panel"]), row["gene"]):
-            counts[row["gene"]] += row["samples"]
+    rows = engine.execute(per_group)
+    columns = zip(
+        *(rows.column(name).to_pylist() for name in ("gene", "dataset", "panel", "samples")), strict=True
+    )
+    if cohort.profiles_every_gene:
+        for gene, _, _, samples in columns:
+            counts[gene] += samples
+    else:
+        for gene, dataset, panel, samples in columns:
+            if cohort.coverage.covers((dataset, panel), gene):
+                counts[gene] += samples
     names = list(dict.fromkeys(genes)) if genes is not None else list(counts)
+    ranked = sorted(names, key=lambda gene: (-counts.get(gene, 0), gene))
     result = []
-    for gene in names:
+    for gene in ranked if top is None else ranked[:top]:  # profiled only for the genes returned
         profiled = cohort.profiled(gene)
         altered_samples = counts.get(gene, 0)
-        frequency = altered_samples / profiled if profiled else 0.0
-        result.append(GeneFrequency(gene, altered_samples, profiled, frequency))
-    result.sort(key=lambda item: (-item.altered_samples, item.gene))
-    return result if top is None else result[:top]
+        result.append(
+            GeneFrequency(gene, altered_samples, profiled, altered_samples / profiled if profiled else 0.0)
+        )
+    return result
 
 
 def _label(dataset: str, sample_id: str) -> str:
