@@ -70,6 +70,8 @@ class _Built:
             self.definition, self.used = builder_definition(self.rows, self.combine)
         except DefinitionError as error:
             self.fail(error)
+        if not self.datasets and not self.error:
+            self.error = "Tick at least one dataset."
 
     def fail(self, error: ServiceError) -> None:
         if isinstance(error, DefinitionError) and attach_error(error, self.rows, self.used):

@@ -85,6 +85,14 @@ def test_an_unknown_gene_in_a_row_is_named_in_the_count_panel(personas: Personas
     assert "Criterion 2 (gene mutated): Unknown gene &#x27;XYZ1&#x27;." in page
 
 
+def test_a_count_without_a_dataset_asks_for_one(personas: Personas) -> None:
+    body = {"combine": "and", "c0-kind": "gene_mutated", "c0-a": "TP53"}
+
+    page = client_for(personas.steward).post("/cohorts/count/", body).content.decode()
+
+    assert "Tick at least one dataset." in page
+
+
 def test_a_non_numeric_age_is_a_row_error(personas: Personas) -> None:
     body = builder_post(**{"c0-kind": "age_range", "c0-a": "forty"})
 
