@@ -156,11 +156,12 @@ class CoreEngine:
 
 
 class PandasEngine:
-    """What a careful analyst writes in pandas: tables in memory, categoricals, vectorised isin/groupby."""
+    """What a careful analyst writes in pandas: tables in memory, vectorised isin/groupby, and (unless
+    `categorical=False`, which keeps the object strings read_parquet gives) categorical string columns."""
 
     name = "pandas"
 
-    def __init__(self, directory: Path, question: Question) -> None:
+    def __init__(self, directory: Path, question: Question, *, categorical: bool = True) -> None:
         import pandas as pd
 
         self.pd = pd
@@ -182,7 +183,7 @@ class PandasEngine:
             (self.mutations, ["sample_id", "gene", "variant_classification"]),
             (self.outcomes, ["endpoint"]),
         ):
-            for column in columns:
+            for column in columns if categorical else ():
                 frame[column] = frame[column].astype("category")
 
     def _cancer_patients(self) -> Any:
@@ -722,6 +723,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--schema", default="bench_analytics", help="PostgreSQL schema (dropped and refilled)"
     )
     parser.add_argument(
+        "--pandas-object-strings",
+        action="store_true",
+        help="pandas keeps the object string columns read_parquet gives (default: categoricals, faster)",
+    )
+    parser.add_argument(
         "--precomputed",
         action="store_true",
         help="also time a reference: DuckDB SQL over integer-keyed tables precomputed per dataset version",
@@ -768,7 +774,7 @@ def run(args: argparse.Namespace) -> int:
     say("loading the pandas DataFrames ...")
     started = time.perf_counter()
     engines: list[Engine] = [CoreEngine(generated.directory, question)]
-    pandas_engine = PandasEngine(generated.directory, question)
+    pandas_engine = PandasEngine(generated.directory, question, categorical=not args.pandas_object_strings)
     pandas_load = time.perf_counter() - started
     engines.append(pandas_engine)
     precomputed_note = ""
@@ -816,8 +822,9 @@ def run(args: argparse.Namespace) -> int:
         if generated.seconds is not None
         else f"cached (generated in {manifest.get('generation_seconds', '?')} s)"
     )
+    pandas_kind = "object strings" if args.pandas_object_strings else "categoricals"
     print(
-        f"{generation}; pandas load {pandas_load:.1f} s; postgres: {postgres_note}"
+        f"{generation}; pandas ({pandas_kind}) load {pandas_load:.1f} s; postgres: {postgres_note}"
         + (f", loaded in {postgres_load:.1f} s" if postgres_load is not None else "")
         + precomputed_note
     )

@@ -154,3 +154,14 @@ def test_engines_that_disagree_are_reported() -> None:
     ok, notes = bench.agree("survival", {"core": survival, "postgres": shifted})
     assert not ok
     assert "HR" in notes
+
+
+@needs_data
+def test_pandas_with_object_strings_answers_as_with_categoricals(
+    dataset: Path, question: bench.Question
+) -> None:
+    categorical = bench.PandasEngine(dataset, question)
+    strings = bench.PandasEngine(dataset, question, categorical=False)
+    assert str(strings.mutations["gene"].dtype) == "object"
+    for operation in bench.OPERATIONS:
+        assert getattr(strings, operation)() == getattr(categorical, operation)(), operation
