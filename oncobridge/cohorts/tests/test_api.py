@@ -361,3 +361,23 @@ def test_every_analysis_is_audited(personas: Personas) -> None:
     assert event.actor == personas.investigator
     assert event.detail["datasets"] == ["breast-lung"]
     assert event.detail["top"] == 5
+
+
+def test_an_outsider_lists_no_saved_cohorts_and_cannot_save_one(personas: Personas) -> None:
+    cohort_save(actor=personas.investigator, name="Mine", datasets=["breast-lung"], definition=None)
+
+    listed = call(personas.outsider, "get", "/cohorts")
+    created = post(personas.outsider, "/cohorts", save_body())
+
+    assert listed.json()["items"] == []
+    assert created.status_code == 404
+
+
+def test_sharing_is_audited(personas: Personas, project: Project) -> None:
+    cohort_id = post(personas.investigator, "/cohorts", save_body()).json()["id"]
+
+    call(personas.investigator, "patch", f"/cohorts/{cohort_id}", {"project": project.pk})
+
+    event = AuditEvent.objects.get(action="cohort.share")
+    assert event.actor == personas.investigator
+    assert event.detail["project"] == project.pk

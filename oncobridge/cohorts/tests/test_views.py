@@ -267,3 +267,30 @@ def test_page_views_of_analyses_are_audited(personas: Personas, saved: SavedCoho
     event = AuditEvent.objects.get(action="analysis.distribution")
     assert event.actor == personas.investigator
     assert event.target_id == str(saved.pk)
+
+
+@pytest.mark.parametrize(
+    "path", ["/cohorts/", "/cohorts/row/", "/cohorts/analyses/?dataset=breast-lung", "/cohorts/{pk}/"]
+)
+def test_an_outsider_gets_no_cohort_page(personas: Personas, saved: SavedCohort, path: str) -> None:
+    response = client_for(personas.outsider).get(path.format(pk=saved.pk))
+
+    assert response.status_code == 403
+
+
+def test_industry_without_grant_sees_the_dataset_frequencies_suppressed(personas: Personas) -> None:
+    page = client_for(personas.industry).get(
+        "/cohorts/analyses/", {"dataset": "breast-lung", "tab": "frequencies"}
+    )
+
+    text = page.content.decode()
+    assert "<td>KRAS</td><td>&lt;5</td><td>12</td><td>–</td>" in text  # noqa: RUF001 - the table's dash
+    assert "Counts below 5 read" in text
+
+
+def test_the_grantee_sees_the_dataset_frequencies_exactly(personas: Personas) -> None:
+    page = client_for(personas.grantee).get(
+        "/cohorts/analyses/", {"dataset": "breast-lung", "tab": "frequencies"}
+    )
+
+    assert "<td>KRAS</td><td>3</td><td>12</td><td>0.25</td>" in page.content.decode()
