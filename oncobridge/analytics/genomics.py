@@ -201,20 +201,15 @@ def _label(dataset: str, sample_id: str) -> str:
     return f"{dataset}:{sample_id}"
 
 
-def _altered_classes(
-    cohort: _CohortGenomics, genes: Sequence[str]
-) -> tuple[dict[tuple[str, str], set[str]], dict[str, PanelGroup]]:
-    """{(sample label, gene): variant classes} for covered altered pairs, and each altered sample's group."""
+def _altered_classes(cohort: _CohortGenomics, genes: Sequence[str]) -> dict[tuple[str, str], set[str]]:
+    """{(sample label, gene): variant classes} for the covered altered pairs."""
     altered = cohort.altered(genes, include_silent=False).distinct()
     classes: dict[tuple[str, str], set[str]] = defaultdict(set)
-    groups: dict[str, PanelGroup] = {}
     for row in engine.execute(altered).to_pylist():
-        group = (row["dataset"], row["panel"])
-        if cohort.coverage.covers(group, row["gene"]):
+        if cohort.coverage.covers((row["dataset"], row["panel"]), row["gene"]):
             label = _label(row["dataset"], row["sample_id"])
             classes[(label, row["gene"])].add(row["variant_classification"])
-            groups[label] = group
-    return classes, groups
+    return classes
 
 
 def oncoprint(
@@ -230,7 +225,7 @@ def oncoprint(
     cohort = _cohort_genomics(sources, criterion, panels)
     frequencies = _frequencies(cohort, top=None if genes else top, genes=genes, include_silent=False)
     chosen = list(genes) if genes else [item.gene for item in frequencies]
-    classes, _ = _altered_classes(cohort, chosen)
+    classes = _altered_classes(cohort, chosen)
     every = engine.execute(cohort.samples()).to_pylist()
     labels = {_label(row["dataset"], row["sample_id"]): (row["dataset"], row["panel"]) for row in every}
 
@@ -266,10 +261,14 @@ def cooccurrence(
     if len(names) < 2:
         return []
     cohort = _cohort_genomics(sources, criterion, panels)
-    classes, groups = _altered_classes(cohort, names)
     altered: dict[str, set[str]] = defaultdict(set)  # gene -> sample labels
-    for label, gene in classes:
-        altered[gene].add(label)
+    groups: dict[str, PanelGroup] = {}
+    for row in engine.execute(cohort.mutated_pairs(names)).to_pylist():
+        group = (row["dataset"], row["panel"])
+        if cohort.coverage.covers(group, row["gene"]):
+            label = _label(row["dataset"], row["sample_id"])
+            altered[row["gene"]].add(label)
+            groups[label] = group
     tables = []
     for gene_a, gene_b in combinations(names, 2):
         covering = [
