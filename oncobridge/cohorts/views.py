@@ -97,7 +97,10 @@ def builder(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 @member_view
 @require_GET
 def criterion_row(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    """One builder row (a new one, or the same row re-drawn for another kind)."""
+    """One builder row (a new one, or the same row re-drawn for another kind); `remove` re-counts."""
+    if request.GET.get("remove") == "1":
+        # The row is deleted by htmx; the event makes the builder count again without it.
+        return HttpResponse(headers={"HX-Trigger": "criteria-changed"})
     try:
         index = min(max(int(request.GET.get("index", "0")), 0), 999)
     except ValueError:

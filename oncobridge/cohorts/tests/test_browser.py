@@ -56,6 +56,13 @@ def test_a_grantee_builds_a_cohort_with_two_criteria_saves_it_and_opens_survival
 
     page.locator('[name="c1-a"]').fill("BRCA")
     expect(count).to_have_text("8")
+    page.get_by_role("button", name="Add a criterion").click()
+    page.wait_for_function("() => document.querySelector('[name=c2-kind]')?.['htmx-internal-data']?.initHash")
+    page.locator('[name="c2-a"]').fill("KRAS")
+    expect(count).to_have_text("0")
+    page.get_by_role("button", name="Remove criterion 3").click()
+    expect(page.locator('[name="c2-a"]')).to_have_count(0)
+    expect(count).to_have_text("8")
     page.get_by_label("Name").fill("TP53 breast")
     page.get_by_role("button", name="Save cohort").click()
 

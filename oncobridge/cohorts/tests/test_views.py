@@ -294,3 +294,10 @@ def test_the_grantee_sees_the_dataset_frequencies_exactly(personas: Personas) ->
     )
 
     assert "<td>KRAS</td><td>3</td><td>12</td><td>0.25</td>" in page.content.decode()
+
+
+def test_removing_a_row_asks_the_builder_to_count_again(personas: Personas) -> None:
+    response = client_for(personas.investigator).get("/cohorts/row/", {"index": 2, "remove": 1})
+
+    assert response["HX-Trigger"] == "criteria-changed"
+    assert response.content == b""
