@@ -56,7 +56,6 @@ SECOND_SAMPLE_SHARE = 0.10
 SUBTYPE_SPREAD = 0.25
 HAZARD_RATIOS = {"KRAS": 1.6, "TP53": 1.5}
 MEDIAN_OS_BY_STAGE = {1: 120.0, 2: 70.0, 3: 40.0, 4: 16.0, 0: 50.0}
-DAYS_PER_MONTH = 30.4375
 MISSING_OS_SHARE = 0.03
 
 REAL_MAFS = (
@@ -116,19 +115,6 @@ FEMALE_SHARE_BY_TISSUE = {
 STAGES = ("I", "IA", "IB", "II", "IIA", "IIB", "III", "IIIA", "IIIB", "IIIC", "IV", "IVA", "IVB")
 STAGE_WEIGHTS = (6, 6, 5, 6, 5, 5, 5, 5, 4, 3, 8, 3, 2)
 STAGE_MISSING_SHARE = 0.08
-NON_SILENT = frozenset(
-    {
-        "Frame_Shift_Del",
-        "Frame_Shift_Ins",
-        "Splice_Site",
-        "Translation_Start_Site",
-        "Nonsense_Mutation",
-        "Nonstop_Mutation",
-        "In_Frame_Del",
-        "In_Frame_Ins",
-        "Missense_Mutation",
-    }
-)
 REAL_COLUMNS = (
     "gene",
     "entrez_id",
@@ -208,6 +194,7 @@ class RealInputs:
 
 def read_real_inputs(data_dir: Path) -> RealInputs:
     from oncobridge.formats.maf import read_maf
+    from oncobridge.formats.mutation_terms import NON_SILENT_CLASSES
     from oncobridge.vocab import load_vocabularies
 
     absent = [name for name in (*REAL_MAFS, HOTSPOTS, TCGA_COHORTS) if not (data_dir / name).is_file()]
@@ -241,7 +228,7 @@ def read_real_inputs(data_dir: Path) -> RealInputs:
             continue
         chromosome, position, reference, alternate, symbol, classification, change = fields[:7]
         gene = vocab.genes.resolve(symbol)
-        if gene is None or classification not in NON_SILENT or not position.isdigit():
+        if gene is None or classification not in NON_SILENT_CLASSES or not position.isdigit():
             continue
         start = int(position)
         kind = "SNP" if len(reference) == len(alternate) == 1 else "DNP" if len(reference) == 2 else "ONP"
@@ -313,6 +300,7 @@ def generate(sizes: Sizes, data_dir: Path, directory: Path, say: Callable[[str],
     from tqdm import tqdm
 
     from oncobridge.formats import tables
+    from oncobridge.formats.mutation_terms import NON_SILENT_CLASSES
 
     rng = np.random.default_rng(sizes.seed)
     real = read_real_inputs(data_dir)
@@ -371,14 +359,14 @@ def generate(sizes: Sizes, data_dir: Path, directory: Path, say: Callable[[str],
 
     real_rows = real.mutations
     real_classes = real_rows["variant_classification"].to_pylist()
-    silent_share = np.mean([c not in NON_SILENT for c in real_classes])
+    silent_share = np.mean([c not in NON_SILENT_CLASSES for c in real_classes])
     effect_gene_index = {gene: i for i, gene in enumerate(HAZARD_RATIOS)}
     effect_mutated = np.zeros((n, len(HAZARD_RATIOS)), dtype=bool)
     non_silent_per_sample = np.zeros(n_samples, dtype=np.int64)
     background = pa.array(real.background_genes, pa.string())
     sample_id_array = pa.array(sample_ids, pa.string())
     writer = pq.ParquetWriter(directory / "mutations.parquet", tables.MUTATIONS, compression="zstd")
-    non_silent = pa.array(sorted(NON_SILENT), pa.string())
+    non_silent = pa.array(sorted(NON_SILENT_CLASSES), pa.string())
     with tqdm(total=sizes.mutations, desc="mutations", unit="row", unit_scale=True, file=sys.stderr) as bar:
         for begin in range(0, sizes.mutations, CHUNK):
             end = min(begin + CHUNK, sizes.mutations)
@@ -446,8 +434,8 @@ def generate(sizes: Sizes, data_dir: Path, directory: Path, say: Callable[[str],
     true_time = rng.exponential(1.0 / hazard)
     follow_up = rng.uniform(6.0, 150.0, n)
     event = true_time <= follow_up
-    days = np.ceil(np.minimum(true_time, follow_up) * DAYS_PER_MONTH)
-    months = days / DAYS_PER_MONTH
+    days = np.ceil(np.minimum(true_time, follow_up) * tables.DAYS_PER_MONTH)
+    months = days / tables.DAYS_PER_MONTH
     has_os = rng.random(n) >= MISSING_OS_SHARE
     keep = np.flatnonzero(has_os)
     outcomes = pa.table(

@@ -13,20 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-# maftools' vc_nonSyn: the variant classes that count as "mutated" unless silent variants are asked for.
-NON_SILENT_CLASSES = frozenset(
-    {
-        "Frame_Shift_Del",
-        "Frame_Shift_Ins",
-        "Splice_Site",
-        "Translation_Start_Site",
-        "Nonsense_Mutation",
-        "Nonstop_Mutation",
-        "In_Frame_Del",
-        "In_Frame_Ins",
-        "Missense_Mutation",
-    }
-)
+# Re-exported: the core's callers name the mutated classes with the rest of its vocabulary.
+from oncobridge.formats.mutation_terms import NON_SILENT_CLASSES as NON_SILENT_CLASSES
 
 SEXES = ("female", "male", "other", "unknown")
 ATTRIBUTE_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in")

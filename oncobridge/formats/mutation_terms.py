@@ -35,6 +35,22 @@ VARIANT_CLASSIFICATIONS = frozenset(
     }
 )
 
+# maftools' vc_nonSyn: the non-silent coding classes that count as "mutated" unless silent variants are
+# asked for (the analytics core's gene criteria and frequencies, and the benchmark's synthetic cohort).
+NON_SILENT_CLASSES = frozenset(
+    {
+        "Frame_Shift_Del",
+        "Frame_Shift_Ins",
+        "Splice_Site",
+        "Translation_Start_Site",
+        "Nonsense_Mutation",
+        "Nonstop_Mutation",
+        "In_Frame_Del",
+        "In_Frame_Ins",
+        "Missense_Mutation",
+    }
+)
+
 VARIANT_TYPES = frozenset({"SNP", "DNP", "TNP", "ONP", "INS", "DEL"})
 
 # Primary assembly chromosomes; "chr" prefixes are removed and chrM/M become MT (Ensembl and GDC agree on MT).
