@@ -60,9 +60,12 @@ def datasets_to_query(viewer: Viewer, slugs: Sequence[str]) -> list[Dataset]:
     return cohorts_access.datasets_for_query(viewer, slugs)
 
 
-def dataset_granularity(viewer: Viewer, dataset: Dataset) -> Granularity:
-    """The finest granularity the viewer may receive for a queryable dataset."""
-    return "record" if cohorts_access.has_row_access(viewer, dataset) else "count"
+def dataset_granularities(viewer: Viewer, datasets: Sequence[Dataset]) -> dict[str, Granularity]:
+    """The finest granularity the viewer may receive for each queryable dataset, by slug."""
+    return {
+        slug: "record" if readable else "count"
+        for slug, readable in cohorts_access.row_access_by_slug(viewer, datasets).items()
+    }
 
 
 def reportable_count(count: int, granularity: Granularity, threshold: int) -> bool:

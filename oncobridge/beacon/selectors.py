@@ -7,7 +7,7 @@ present (for /filtering_terms).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,30 +88,28 @@ def dataset_record(dataset: Dataset) -> dict[str, Any]:
     return record
 
 
-def _size(viewer: Viewer, datasets: Sequence[Dataset], criterion: analytics.Criterion | None) -> int | None:
-    """A cohort's size in patients, or None when a small count may not be shown to this viewer."""
+def _size(
+    row_access: Mapping[str, bool], datasets: Sequence[Dataset], criterion: analytics.Criterion | None
+) -> int | None:
+    """A cohort's size in patients, or None when a small count may not be shown (row_access: by slug)."""
     if not datasets:
         return 0
     count = analytics.cohort_count([cohorts_access.dataset_source(d) for d in datasets], criterion)
-    shown = [
-        d
-        for d in datasets
-        if cohorts_access.has_row_access(viewer, d) or count.by_dataset[d.slug].patients == 0
-    ]
+    shown = [d for d in datasets if row_access[d.slug] or count.by_dataset[d.slug].patients == 0]
     hidden = sum(count.by_dataset[d.slug].patients for d in datasets if d not in shown)
     if hidden and cohorts_access.is_suppressed(cohorts_access.suppress(hidden)):
         return None
     return count.patients
 
 
-def dataset_cohort_record(viewer: Viewer, dataset: Dataset) -> dict[str, Any]:
+def dataset_cohort_record(row_access: Mapping[str, bool], dataset: Dataset) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": dataset.slug,
         "name": f"All patients of {dataset.title}",
         "cohortType": "study-defined",
         "info": {"datasets": [dataset.slug]},
     }
-    size = _size(viewer, [dataset], None)
+    size = _size(row_access, [dataset], None)
     if size is not None:
         record["cohortSize"] = size
     return record
@@ -121,7 +119,9 @@ SAVED_PREFIX = "saved-"
 MAX_ID_DIGITS = 18  # beyond a 64-bit primary key
 
 
-def saved_cohort_record(viewer: Viewer, cohort: SavedCohort, queryable: dict[str, Dataset]) -> dict[str, Any]:
+def saved_cohort_record(
+    row_access: Mapping[str, bool], cohort: SavedCohort, queryable: dict[str, Dataset]
+) -> dict[str, Any]:
     datasets = [queryable[slug] for slug in cohort.datasets if slug in queryable]
     record: dict[str, Any] = {
         "id": f"{SAVED_PREFIX}{cohort.pk}",
@@ -133,7 +133,7 @@ def saved_cohort_record(viewer: Viewer, cohort: SavedCohort, queryable: dict[str
         criterion = analytics.criterion_from_dict(cohort.definition) if cohort.definition else None
     except analytics.CriterionError:
         return record  # a definition that no longer parses has no size to report
-    size = _size(viewer, datasets, criterion)
+    size = _size(row_access, datasets, criterion)
     if size is not None:
         record["cohortSize"] = size
     return record
@@ -141,8 +141,9 @@ def saved_cohort_record(viewer: Viewer, cohort: SavedCohort, queryable: dict[str
 
 def cohort_records(viewer: Viewer, *, cohort_id: str | None = None) -> list[dict[str, Any]]:
     queryable = {dataset.slug: dataset for dataset in cohorts_access.queryable_datasets(viewer)}
+    row_access = cohorts_access.row_access_by_slug(viewer, queryable.values())
     records = [
-        dataset_cohort_record(viewer, dataset)
+        dataset_cohort_record(row_access, dataset)
         for slug, dataset in queryable.items()
         if cohort_id is None or cohort_id == slug
     ]
@@ -152,7 +153,7 @@ def cohort_records(viewer: Viewer, *, cohort_id: str | None = None) -> list[dict
         saved = (
             saved.filter(pk=int(pk)) if cohort_id.startswith(SAVED_PREFIX) and pk.isdigit() else saved.none()
         )
-    records += [saved_cohort_record(viewer, cohort, queryable) for cohort in saved]
+    records += [saved_cohort_record(row_access, cohort, queryable) for cohort in saved]
     return records
 
 

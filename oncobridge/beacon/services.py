@@ -16,13 +16,12 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import transaction
 
 from oncobridge import analytics
 from oncobridge.analytics import DatasetSource, VariantQuery
 from oncobridge.beacon import records
 from oncobridge.beacon.access import (
-    dataset_granularity,
+    dataset_granularities,
     datasets_to_query,
     reportable_count,
 )
@@ -45,6 +44,7 @@ from oncobridge.cohorts import access as cohorts_access
 from oncobridge.core.audit import audit_record
 from oncobridge.core.visibility import Viewer
 from oncobridge.datasharing.models import Dataset
+from oncobridge.datasharing.services import dataset_query_audit
 
 ASSEMBLIES = {"grch37": "GRCh37", "hg19": "GRCh37", "grch38": "GRCh38", "hg38": "GRCh38"}
 # The core's VariantQuery fields, by the Beacon request parameter they come from.
@@ -264,24 +264,21 @@ def _audit(
         "returned_granularity": returned,
         "filters": [item.label for item in query.filters],
         "request_parameters": query.variant.as_dict(),
-        "datasets": sorted(hits),
     }
     if entity is not None:
         detail["entity_id"] = entity
-    with transaction.atomic():
-        if not hits:
-            audit_record(actor=actor, action="beacon.query", **detail)
-        for slug, hit in hits.items():
-            audit_record(
-                actor=actor,
-                action="beacon.query",
-                target=hit.dataset,
-                dataset_id=hit.dataset.pk,
-                dataset=slug,
-                results=hit.count,
-                granularity=hit.granularity,
-                **detail,
-            )
+    if not hits:
+        audit_record(actor=actor, action="beacon.query", datasets=[], **detail)
+        return
+    dataset_query_audit(
+        actor=actor,
+        action="beacon.query",
+        datasets=[hit.dataset for hit in hits.values()],
+        per_dataset={
+            slug: {"results": hit.count, "granularity": hit.granularity} for slug, hit in hits.items()
+        },
+        **detail,
+    )
 
 
 def _variant_id_parameters(key: str) -> VariantParameters:
@@ -338,9 +335,10 @@ def beacon_query(
         dataset, local = _dataset_and_local_id(related[0], related[1])
         slugs, restrict = [dataset], ("patient_id" if related[0] is INDIVIDUAL else "sample_id", local)
     datasets = datasets_to_query(viewer, slugs)
+    granularities = dataset_granularities(viewer, datasets)
     hits = {
         dataset.slug: DatasetHits(
-            dataset, cohorts_access.dataset_source(dataset), dataset_granularity(viewer, dataset)
+            dataset, cohorts_access.dataset_source(dataset), granularities[dataset.slug]
         )
         for dataset in datasets
     }

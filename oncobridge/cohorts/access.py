@@ -67,7 +67,9 @@ def has_row_access(viewer: Viewer, dataset: Dataset) -> bool:
 
 
 def row_access_by_slug(viewer: Viewer, datasets: Iterable[Dataset]) -> dict[str, bool]:
-    return {dataset.slug: has_row_access(viewer, dataset) for dataset in datasets}
+    datasets = list(datasets)
+    readable = datasharing_access.row_access_dataset_ids(viewer, datasets)
+    return {dataset.slug: dataset.pk in readable for dataset in datasets}
 
 
 def datasets_for_query(viewer: Viewer, slugs: Sequence[str], *, field: str = "datasets") -> list[Dataset]:
@@ -92,7 +94,7 @@ def datasets_for_query(viewer: Viewer, slugs: Sequence[str], *, field: str = "da
 
 
 def require_row_access(viewer: Viewer, datasets: Iterable[Dataset], *, what: str) -> None:
-    refused = [dataset.slug for dataset in datasets if not has_row_access(viewer, dataset)]
+    refused = [slug for slug, readable in row_access_by_slug(viewer, datasets).items() if not readable]
     if refused:
         raise PermissionDenied(
             f"{what} need an active access grant for {', '.join(refused)}; without one you see counts."

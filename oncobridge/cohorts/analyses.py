@@ -41,10 +41,10 @@ from oncobridge.cohorts import access
 from oncobridge.cohorts.access import SuppressedCount
 from oncobridge.cohorts.criteria import definition_check, definition_parse, gene_normalise
 from oncobridge.cohorts.models import SavedCohort
-from oncobridge.core.audit import audit_record
 from oncobridge.core.errors import PermissionDenied, ServiceError
 from oncobridge.core.visibility import Viewer
 from oncobridge.datasharing.models import Dataset
+from oncobridge.datasharing.services import dataset_query_audit
 
 # Without --as the command line acts as the platform itself: full access, no suppression, still audited.
 OPERATOR = Viewer(user_id=0, platform_admin=True)
@@ -112,13 +112,14 @@ def scope_build(
 
 
 def _audit(scope: Scope, action: str, **options: Any) -> None:
-    audit_record(
+    """One event per dataset queried, so each shows in its stewards' audit trail."""
+    dataset_query_audit(
         actor=scope.actor,
         action=action,
-        target=scope.cohort,
+        datasets=scope.datasets,
         caller=scope.actor.email if scope.actor is not None else OPERATOR_LABEL,
+        cohort_id=scope.cohort.pk if scope.cohort is not None else None,
         definition=scope.definition,
-        datasets=scope.slugs,
         aggregate_only=scope.aggregate_only,
         **options,
     )

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -42,6 +43,22 @@ def has_row_access(viewer: Viewer, dataset: Dataset) -> bool:
     if is_steward(viewer, dataset.organisation_id):
         return True
     return active_grants(user_id=viewer.user_id).filter(dataset=dataset).exists()
+
+
+def row_access_dataset_ids(viewer: Viewer, datasets: Iterable[Dataset]) -> set[int]:
+    """`has_row_access` for many datasets at once: two queries however many there are."""
+    datasets = list(datasets)
+    if viewer.platform_admin:
+        return {dataset.pk for dataset in datasets}
+    if viewer.user_id is None or not datasets:
+        return set()
+    stewarded = stewarded_organisation_ids(viewer)
+    granted = active_grants(user_id=viewer.user_id).filter(
+        dataset__in=[dataset.pk for dataset in datasets if dataset.organisation_id not in stewarded]
+    )
+    return {dataset.pk for dataset in datasets if dataset.organisation_id in stewarded} | set(
+        granted.values_list("dataset_id", flat=True)
+    )
 
 
 def dataset_for_user(user: Any, slug: str, *, steward: bool = False, rows: bool = False) -> Dataset:

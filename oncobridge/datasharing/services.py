@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from oncobridge.accounts.access import viewer_for
 from oncobridge.accounts.models import Organisation, OrganisationKind
-from oncobridge.core.audit import audit_record
+from oncobridge.core.audit import audit_record, audit_record_each
 from oncobridge.core.errors import Conflict, PermissionDenied, ServiceError
 from oncobridge.core.visibility import Viewer, Visibility
 from oncobridge.core.vocabularies import vocabularies
@@ -630,6 +630,31 @@ def _current_table(dataset: Dataset, table: str) -> tuple[DatasetVersion, Path]:
 def _require_rows(viewer: Viewer, dataset: Dataset) -> None:
     if not has_row_access(viewer, dataset):
         raise PermissionDenied("Row-level data need an active access grant for this dataset.")
+
+
+def dataset_query_audit(
+    *,
+    actor: Any | None,
+    action: str,
+    datasets: Iterable[Dataset],
+    per_dataset: Mapping[str, Mapping[str, Any]] | None = None,
+    **detail: Any,
+) -> None:
+    """A query over shared data, recorded once per dataset so that each appears in that dataset's audit
+    trail (`audit_for_dataset`), each naming all the datasets queried; `per_dataset` adds details by slug
+    (e.g. how many results it gave)."""
+    datasets = list(datasets)
+    extra = per_dataset or {}
+    audit_record_each(
+        actor=actor,
+        action=action,
+        targets=(
+            (dataset, {"dataset_id": dataset.pk, "dataset": dataset.slug, **extra.get(dataset.slug, {})})
+            for dataset in datasets
+        ),
+        datasets=[dataset.slug for dataset in datasets],
+        **detail,
+    )
 
 
 def dataset_table_download(*, viewer: Viewer, actor: Any, dataset: Dataset, table: str, fmt: str) -> Download:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from oncobridge.accounts.access import viewer_for
 from oncobridge.beacon.tests.conftest import BEACON, FIXTURES, BeaconClient
@@ -335,3 +337,36 @@ def test_listing_datasets_costs_the_same_queries_however_many_there_are(
         response = client.get(f"{BEACON}/datasets")
 
     assert len(response.json()["response"]["collections"]) == 4
+
+
+def _queries_for(client: Any, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_querying_costs_the_same_queries_however_many_datasets_there_are(
+    alliance: Alliance, cohort: Dataset, client_for: BeaconClient
+) -> None:
+    client = client_for(alliance.ivan)
+    paths = (f"{BEACON}/individuals?filters=NSCLC", f"{BEACON}/cohorts")
+    client.get(paths[0])  # warm the session and the vocabularies
+    before = [_queries_for(client, path) for path in paths]
+    for number in range(3):
+        dataset = dataset_create(
+            viewer=viewer_for(alliance.dana),
+            actor=alliance.dana,
+            slug=f"extra-{number}",
+            title=f"Extra {number}",
+            organisation=alliance.centre,
+            duo_codes=("GRU",),
+        )
+        dataset_import(
+            viewer=viewer_for(alliance.dana),
+            actor=alliance.dana,
+            dataset=dataset,
+            source=import_source(maf=FIXTURES / "cohort_mutations.maf.txt"),
+        )
+
+    assert [_queries_for(client, path) for path in paths] == before

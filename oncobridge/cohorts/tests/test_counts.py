@@ -10,6 +10,7 @@ from oncobridge.cohorts.tests.conftest import Personas
 from oncobridge.core.errors import NotFound, PermissionDenied
 from oncobridge.core.models import AuditEvent
 from oncobridge.datasharing.models import Dataset
+from oncobridge.datasharing.selectors import audit_for_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,13 @@ def test_the_operator_is_audited_as_operator(personas: Personas, cohort_dataset:
     assert result.patients == 3  # the operator sees everything, unsuppressed
     event = AuditEvent.objects.filter(action="cohort.count").get()
     assert event.detail["caller"] == "operator"
+
+
+def test_a_count_shows_in_the_stewards_audit_trail_of_the_dataset(
+    personas: Personas, cohort_dataset: Dataset
+) -> None:
+    cohort_count(scope=scope_build(actor=personas.investigator, datasets=["breast-lung"], definition=TP53))
+
+    [event] = audit_for_dataset(dataset=cohort_dataset).filter(action="cohort.count")
+    assert event.actor == personas.investigator
+    assert event.detail["dataset"] == "breast-lung"
