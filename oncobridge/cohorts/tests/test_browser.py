@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from oncobridge.cohorts.tests.conftest import Personas
-from oncobridge.portfolio.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, sign_in
+from oncobridge.core.tests.browser import BROWSER_MARKS, expect, sign_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}; browser tests need one"),
-]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-expect = sync_api.expect
-expect.set_options(timeout=15_000)  # each count runs a query on a loaded two-core machine
-
-
-@pytest.fixture
-def page() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context()
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        browser.close()
+pytestmark = BROWSER_MARKS
 
 
 def test_a_grantee_builds_a_cohort_with_two_criteria_saves_it_and_opens_survival(

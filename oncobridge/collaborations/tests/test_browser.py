@@ -7,69 +7,19 @@ owner's task list, and upload a confidential document that a partner under CDA d
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from oncobridge.collaborations import services
 from oncobridge.collaborations.models import Project
 from oncobridge.collaborations.tests.conftest import Joint
-from oncobridge.conftest import PASSWORD, Alliance
+from oncobridge.conftest import Alliance
+from oncobridge.core.tests.browser import BROWSER_MARKS, expect, new_page, sign_in
 
-CHROMIUM = Path(os.environ.get("ONCOBRIDGE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}; browser tests need one"),
-]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-expect = sync_api.expect
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(accept_downloads=True)
-    context.set_default_timeout(15_000)
-    # Generous waits: the live server compiles every template on first use, slow on a busy machine.
-    context.set_default_navigation_timeout(30_000)
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-def sign_in(page: Any, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Research portfolio")).to_be_visible()
-    page.wait_for_load_state("load")  # htmx is loaded with `defer`: it is ready once the page has loaded
+pytestmark = BROWSER_MARKS
 
 
 def test_an_investigator_starts_a_project_and_adds_a_milestone_on_its_timeline(
@@ -176,15 +126,13 @@ def test_a_second_editor_of_a_milestone_sees_the_conflict_and_keeps_their_text(
     edit = f"{live_server.url}/collaborations/projects/{joint.project.pk}/milestones/{joint.assay.pk}/edit/"
     sign_in(page, live_server.url, alliance.ivan.email)
     page.goto(edit)
-    other_context = browser.new_context()
-    other_context.set_default_navigation_timeout(30_000)
-    other = other_context.new_page()
+    other = new_page(browser)
     sign_in(other, live_server.url, alliance.alice.email)
     other.goto(edit)
     other.get_by_label("Status").select_option("blocked")
     other.get_by_role("button", name="Save milestone").click()
     expect(other.get_by_role("status").filter(has_text="is saved")).to_be_visible()
-    other_context.close()
+    other.context.close()
 
     page.get_by_label("Title").fill("Assay validated on 40 lines")
     page.get_by_role("button", name="Save milestone").click()

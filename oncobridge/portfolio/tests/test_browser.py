@@ -2,65 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from oncobridge.accounts.access import viewer_for
-from oncobridge.conftest import PASSWORD, Alliance
+from oncobridge.conftest import Alliance
+from oncobridge.core.tests.browser import BROWSER_MARKS, expect, sign_in
 from oncobridge.portfolio import services
 
-CHROMIUM = Path(os.environ.get("ONCOBRIDGE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}; browser tests need one"),
-]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-expect = sync_api.expect
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
-    context.set_default_timeout(5_000)
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-def sign_in(page: Any, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Research portfolio")).to_be_visible()
-    page.wait_for_load_state("load")  # htmx is loaded with `defer`: it is ready once the page has loaded
+pytestmark = BROWSER_MARKS
 
 
 def test_a_member_searches_narrows_by_cancer_type_and_opens_an_asset(
