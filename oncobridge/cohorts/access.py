@@ -104,13 +104,18 @@ def require_row_access(viewer: Viewer, datasets: Iterable[Dataset], *, what: str
 def panel_genes_for_assay(assay: str, panels: Mapping[str, Any] | None = None) -> frozenset[str] | None:
     """The genes of the panel a dataset's assay names (case-insensitive); None if not a known panel."""
     known = vocabularies().panels if panels is None else panels
-    wanted = assay.strip().upper()
+    wanted = _panel_key(assay)
     if not wanted:
         return None
     for panel_id, panel in known.items():
-        if panel_id.upper() == wanted:
+        if _panel_key(panel_id) == wanted:
             return frozenset(panel.genes)
     return None
+
+
+def _panel_key(name: str) -> str:
+    # "impact 468", "IMPACT-468" and "IMPACT468" name the same panel.
+    return "".join(character for character in name.upper() if character.isalnum())
 
 
 def gene_panels() -> dict[str, frozenset[str]]:

@@ -118,12 +118,13 @@ def demo_datasets(data_dir: Path | None) -> tuple[DemoDataset, ...]:
             files=_shared(data_dir, "genomics/public_brca_tcga_pub_non_chrm_genes_data_mutations.txt", "maf"),
         ),
         DemoDataset(
-            slug="mskcc-bcc-panel",
-            title="Basal cell carcinoma, MSKCC targeted panel",
-            description="Basal cell carcinoma samples sequenced with an MSKCC targeted panel (cBioPortal).",
+            slug="bcc-unige-2016",
+            title="Basal cell carcinoma (UNIGE 2016, cBioPortal)",
+            description="Somatic mutations of basal cell carcinomas by whole-exome sequencing, in the "
+            "MSKCC-annotated cBioPortal mutation format (intronic and silent calls included).",
             duo_codes=("GRU", "NCU"),
             cancer_types=("BCC",),
-            assay="MSK-IMPACT",
+            assay="Whole-exome sequencing",
             files=_shared(
                 data_dir,
                 "genomics/public_bcc_unige_2016_archived_files_filtered_samples_data_mutations_mskcc.txt",
@@ -201,5 +202,5 @@ def demo_datasets_load(*, data_dir: Path | None, show_progress: bool = True) -> 
     datasets = Dataset.objects.filter(slug__in=[spec.slug for spec in specs])
     return {
         "shared datasets": datasets.count(),
-        "dataset versions": sum(1 for _ in datasets.exclude(current_version=None)),
+        "dataset versions": datasets.exclude(current_version=None).count(),
     }

@@ -31,7 +31,13 @@ class DatasetForm(PortfolioForm):
     )
     cancer_types = CommaSeparatedField(label="Cancer types", help_text=CANCER_HELP, max_length=400)
     assay = forms.CharField(
-        max_length=200, required=False, label="Sequencing panel or assay", help_text="e.g. MSK-IMPACT 468"
+        max_length=200,
+        required=False,
+        label="Sequencing panel or assay",
+        help_text=(
+            "A gene panel id such as IMPACT468 makes mutation frequencies panel-aware; "
+            "otherwise e.g. Whole-exome sequencing"
+        ),
     )
     duo_codes = forms.MultipleChoiceField(
         choices=(), widget=forms.CheckboxSelectMultiple, label="Data-use terms (GA4GH DUO)"

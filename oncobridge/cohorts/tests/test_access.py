@@ -87,4 +87,6 @@ def test_an_assay_naming_a_known_panel_gives_its_genes() -> None:
     panels = {"IMPACT341": GenePanel(id="IMPACT341", description="", genes=frozenset({"TP53", "KRAS"}))}
 
     assert access.panel_genes_for_assay("impact341", panels) == frozenset({"TP53", "KRAS"})
+    assert access.panel_genes_for_assay("IMPACT 341", panels) == frozenset({"TP53", "KRAS"})
     assert access.panel_genes_for_assay("whole exome", panels) is None
+    assert access.panel_genes_for_assay("IMPACT3410", panels) is None

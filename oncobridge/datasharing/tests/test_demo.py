@@ -32,7 +32,7 @@ def test_the_demo_imports_the_public_files_owned_by_the_demo_centre(
         "apl-primary",
         "apl-relapse",
         "tcga-brca-cbioportal",
-        "mskcc-bcc-panel",
+        "bcc-unige-2016",
         "mcode-trial-matching",
     } <= slugs
     assert counts["shared datasets"] == counts["dataset versions"] == len(slugs)
@@ -75,7 +75,7 @@ def test_the_ncu_demo_dataset_flags_an_industry_members_commercial_request(
     request = access_request_submit(
         viewer=viewer_for(industry),
         actor=industry,
-        dataset=Dataset.objects.get(slug="mskcc-bcc-panel"),
+        dataset=Dataset.objects.get(slug="bcc-unige-2016"),
         purpose="Companion diagnostic for basal cell carcinoma",
         commercial=True,
     )
