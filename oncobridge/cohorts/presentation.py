@@ -7,8 +7,6 @@ chart, a co-occurrence pair with withheld statistics is drawn as untested, and t
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,11 +52,7 @@ class Rendered:
         return [[_display(value) for value in row] for row in self.rows]
 
     def csv(self) -> str:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(self.header)
-        writer.writerows([["" if value is None else value for value in row] for row in self.rows])
-        return buffer.getvalue()
+        return charts.csv_text(self.header, self.rows)
 
 
 def _display(value: Any) -> str:

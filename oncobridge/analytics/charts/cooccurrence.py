@@ -13,7 +13,6 @@ from matplotlib.patches import Patch, Rectangle
 
 from oncobridge.analytics.charts import style
 from oncobridge.analytics.charts._render import Chart, no_data_chart
-from oncobridge.analytics.charts._table import csv_text
 from oncobridge.analytics.definitions import GenePair
 
 # Odds ratios beyond 1:100 or 100:1 take the end colours, which the colour bar's arrows say are open-ended.
@@ -161,38 +160,6 @@ def cooccurrence_chart(
         width_inches=width,
         height_inches=height,
         draw=draw,
-    )
-
-
-def cooccurrence_csv(pairs: Sequence[GenePair]) -> str:
-    return csv_text(
-        (
-            "gene_a",
-            "gene_b",
-            "both",
-            "a_only",
-            "b_only",
-            "neither",
-            "odds_ratio",
-            "p_value",
-            "q_value",
-            "relation",
-        ),
-        (
-            (
-                pair.gene_a,
-                pair.gene_b,
-                pair.both,
-                pair.a_only,
-                pair.b_only,
-                pair.neither,
-                pair.odds_ratio,
-                pair.p_value,
-                pair.q_value,
-                pair.relation,
-            )
-            for pair in pairs
-        ),
     )
 
 

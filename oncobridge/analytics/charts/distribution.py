@@ -10,7 +10,6 @@ from matplotlib.ticker import MaxNLocator
 
 from oncobridge.analytics.charts import style
 from oncobridge.analytics.charts._render import Chart, no_data_chart
-from oncobridge.analytics.charts._table import Cell, csv_text
 from oncobridge.analytics.definitions import AttributeDistribution
 
 MAX_CATEGORIES = 25
@@ -38,18 +37,6 @@ def distribution_chart(d: AttributeDistribution, *, title: str | None = None) ->
     if d.kind == "categorical":
         return _categorical(d, heading)
     return _numeric(d, heading)
-
-
-def distribution_csv(d: AttributeDistribution) -> str:
-    """One count per category or bin, then the summary statistics, each as a row of a long table."""
-    rows: list[tuple[Cell, ...]] = []
-    for category, count in d.categories:
-        rows.append((d.attribute, "count", category, None, None, count))
-    for low, high, count in d.bins:
-        rows.append((d.attribute, "count", None, low, high, count))
-    for name, value in d.summary.items():
-        rows.append((d.attribute, name, None, None, None, value))
-    return csv_text(("attribute", "measure", "category", "bin_start", "bin_end", "value"), rows)
 
 
 def _categorical(d: AttributeDistribution, heading: str) -> Chart:

@@ -9,7 +9,6 @@ from matplotlib.figure import Figure
 
 from oncobridge.analytics.charts import style
 from oncobridge.analytics.charts._render import Chart, no_data_chart
-from oncobridge.analytics.charts._table import csv_text
 from oncobridge.analytics.definitions import GeneFrequency
 
 DEFAULT_TOP = 30
@@ -61,12 +60,4 @@ def frequencies_chart(
         width_inches=style.WIDTH,
         height_inches=height,
         draw=draw,
-    )
-
-
-def frequencies_csv(freqs: Sequence[GeneFrequency]) -> str:
-    """Every gene of the result (not only the charted top), in the result's order."""
-    return csv_text(
-        ("gene", "altered_samples", "profiled_samples", "frequency"),
-        ((freq.gene, freq.altered_samples, freq.profiled_samples, freq.frequency) for freq in freqs),
     )

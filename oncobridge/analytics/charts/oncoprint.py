@@ -12,7 +12,6 @@ from matplotlib.path import Path
 
 from oncobridge.analytics.charts import style
 from oncobridge.analytics.charts._render import Chart, no_data_chart
-from oncobridge.analytics.charts._table import csv_text
 from oncobridge.analytics.definitions import GeneFrequency, Oncoprint
 
 NOT_ALTERED = "Not altered"
@@ -171,24 +170,6 @@ def oncoprint_chart(o: Oncoprint, *, title: str = "Oncoprint") -> Chart:
         height_inches=height,
         draw=draw,
     )
-
-
-def oncoprint_csv(o: Oncoprint) -> str:
-    """One row per gene and sample, in the chart's order: status altered / not altered / not profiled and
-    the variant classes (";"-joined) of an altered cell."""
-    cells = {(cell.sample, cell.gene): cell.variant_classes for cell in o.cells}
-    unprofiled = set(o.not_profiled)
-    rows = []
-    for gene in o.genes:
-        for sample in o.samples:
-            classes = cells.get((sample, gene))
-            if classes:
-                rows.append((gene, sample, "altered", ";".join(classes)))
-            elif (sample, gene) in unprofiled:
-                rows.append((gene, sample, "not profiled", ""))
-            else:
-                rows.append((gene, sample, "not altered", ""))
-    return csv_text(("gene", "sample", "status", "variant_classes"), rows)
 
 
 def _states(o: Oncoprint) -> list[list[str]]:

@@ -10,7 +10,6 @@ from matplotlib.lines import Line2D
 
 from oncobridge.analytics.charts import style
 from oncobridge.analytics.charts._render import Chart, no_data_chart
-from oncobridge.analytics.charts._table import Cell, csv_text
 from oncobridge.analytics.definitions import CurvePoint, SurvivalGroup, SurvivalResult
 
 ENDPOINT_NAMES = {
@@ -117,39 +116,6 @@ def survival_chart(r: SurvivalResult, *, title: str | None = None) -> Chart:
         height_inches=height,
         draw=draw,
     )
-
-
-def survival_csv(r: SurvivalResult) -> str:
-    """A long table of everything the chart shows, one number per row: per group n, events, median (with
-    its CI), each curve step (with its CI) and the number at risk; then the log-rank p and the hazard ratio
-    (with its CI, second group against the first)."""
-    rows: list[tuple[Cell, ...]] = []
-    for group in r.groups:
-        label = group.label
-        rows.append((r.endpoint, label, "n", None, group.n, None, None))
-        rows.append((r.endpoint, label, "events", None, group.events, None, None))
-        low, high = group.median_ci
-        rows.append((r.endpoint, label, "median_months", None, group.median_months, low, high))
-        for point in group.curve:
-            rows.append(
-                (
-                    r.endpoint,
-                    label,
-                    "survival",
-                    point.time_months,
-                    point.survival,
-                    point.ci_lower,
-                    point.ci_upper,
-                )
-            )
-        for time, count in group.at_risk:
-            rows.append((r.endpoint, label, "at_risk", time, count, None, None))
-    rows.append((r.endpoint, None, "logrank_p", None, r.logrank_p, None, None))
-    if r.hazard_ratio is not None:
-        low_hr, high_hr = r.hazard_ratio_ci if r.hazard_ratio_ci is not None else (None, None)
-        compared = r.groups[1].label if len(r.groups) > 1 else None
-        rows.append((r.endpoint, compared, "hazard_ratio", None, r.hazard_ratio, low_hr, high_hr))
-    return csv_text(("endpoint", "group", "measure", "time_months", "value", "ci_lower", "ci_upper"), rows)
 
 
 def _steps(curve: list[CurvePoint]) -> tuple[list[float], list[float], list[float], list[float]]:

@@ -16,15 +16,11 @@ import pytest
 from oncobridge.analytics.charts import (
     Chart,
     cooccurrence_chart,
-    cooccurrence_csv,
+    csv_text,
     distribution_chart,
-    distribution_csv,
     frequencies_chart,
-    frequencies_csv,
     oncoprint_chart,
-    oncoprint_csv,
     survival_chart,
-    survival_csv,
 )
 from oncobridge.analytics.definitions import (
     AttributeDistribution,
@@ -269,27 +265,10 @@ def test_frequencies_chart_labels_each_gene_with_altered_over_profiled(rendered:
     assert "Top mutated genes" in text
 
 
-def test_frequencies_chart_shows_only_the_top_genes_but_the_csv_has_all() -> None:
+def test_frequencies_chart_shows_only_the_top_genes() -> None:
     chart = frequencies_chart(frequencies(), top=2)
     shown = texts(chart.svg())
     assert "TP53" in shown and "KRAS" in shown and "PIK3CA" not in shown
-    assert [row["gene"] for row in read_csv(frequencies_csv(frequencies()))] == [
-        "TP53",
-        "KRAS",
-        "PIK3CA",
-        "EGFR",
-    ]
-
-
-def test_frequencies_csv_round_trips_the_numbers() -> None:
-    rows = read_csv(frequencies_csv(frequencies()))
-    back = [
-        GeneFrequency(
-            row["gene"], int(row["altered_samples"]), int(row["profiled_samples"]), float(row["frequency"])
-        )
-        for row in rows
-    ]
-    assert back == frequencies()
 
 
 def test_a_dollar_sign_in_a_label_is_shown_literally_not_as_mathematics() -> None:
@@ -343,24 +322,6 @@ def test_oncoprint_of_many_samples_says_how_many_instead_of_naming_them() -> Non
     assert "30%" in shown and "0.0%" in shown
 
 
-def test_oncoprint_csv_lists_every_gene_and_sample_with_its_status() -> None:
-    rows = read_csv(oncoprint_csv(oncoprint()))
-    assert len(rows) == 3 * 4
-    by_pair = {(row["gene"], row["sample"]): row for row in rows}
-    assert by_pair[("TP53", "luad:S2")]["status"] == "altered"
-    assert by_pair[("TP53", "luad:S2")]["variant_classes"].split(";") == [
-        "Nonsense_Mutation",
-        "Frame_Shift_Del",
-    ]
-    assert by_pair[("EGFR", "coad:S4")]["status"] == "not profiled"
-    assert by_pair[("KRAS", "luad:S2")] == {
-        "gene": "KRAS",
-        "sample": "luad:S2",
-        "status": "not altered",
-        "variant_classes": "",
-    }
-
-
 def test_survival_chart_shows_groups_medians_logrank_p_and_hazard_ratio(rendered: dict[str, str]) -> None:
     text = joined(rendered["survival"])
     assert "Overall survival (Kaplan-Meier)" in text
@@ -396,38 +357,6 @@ def test_survival_p_value_below_display_precision_is_written_as_an_inequality() 
     assert "log-rank p < 0.0001" in joined(survival_chart(tiny).svg())
 
 
-def test_survival_csv_round_trips_counts_medians_curves_at_risk_and_statistics() -> None:
-    result = survival()
-    rows = read_csv(survival_csv(result))
-
-    def value(group: str, measure: str) -> dict[str, str]:
-        (row,) = [row for row in rows if row["group"] == group and row["measure"] == measure]
-        return row
-
-    assert int(value("KRAS wild type", "n")["value"]) == 40
-    assert int(value("KRAS mutated", "events")["value"]) == 20
-    median = value("KRAS mutated", "median_months")
-    assert (float(median["value"]), float(median["ci_lower"]), median["ci_upper"]) == (11.0, 7.5, "")
-    curve = [
-        CurvePoint(
-            float(row["time_months"]), float(row["value"]), float(row["ci_lower"]), float(row["ci_upper"])
-        )
-        for row in rows
-        if row["group"] == "KRAS wild type" and row["measure"] == "survival"
-    ]
-    assert curve == result.groups[0].curve
-    at_risk = [
-        (float(row["time_months"]), int(row["value"]))
-        for row in rows
-        if row["group"] == "KRAS mutated" and row["measure"] == "at_risk"
-    ]
-    assert at_risk == result.groups[1].at_risk
-    assert float(value("", "logrank_p")["value"]) == 0.0032
-    hazard = value("KRAS mutated", "hazard_ratio")
-    assert (float(hazard["value"]), float(hazard["ci_lower"]), float(hazard["ci_upper"])) == (2.41, 1.35, 4.3)
-    assert {row["endpoint"] for row in rows} == {"OS"}
-
-
 def test_cooccurrence_chart_names_genes_and_marks_significant_pairs(rendered: dict[str, str]) -> None:
     shown = texts(rendered["cooccurrence"])
     for gene in ["KRAS", "EGFR", "STK11"]:
@@ -448,29 +377,6 @@ def test_cooccurrence_with_an_untestable_pair_shows_it_as_not_testable() -> None
     pair = GenePair("TP53", "MDM2", 0, 0, 0, 50, math.nan, 1.0, 1.0, "mutual exclusivity")
     shown = texts(cooccurrence_chart([pair]).svg())
     assert "Not testable" in shown and "TP53" in shown and "MDM2" in shown
-
-
-def test_cooccurrence_csv_round_trips_zero_infinite_and_missing_odds_ratios() -> None:
-    data = [*pairs(), GenePair("A", "B", 3, 0, 0, 9, math.inf, 0.2, 0.3, "co-occurrence")]
-    data.append(GenePair("A", "C", 0, 0, 0, 9, math.nan, 1.0, 1.0, "mutual exclusivity"))
-    rows = read_csv(cooccurrence_csv(data))
-    back = [
-        GenePair(
-            row["gene_a"],
-            row["gene_b"],
-            int(row["both"]),
-            int(row["a_only"]),
-            int(row["b_only"]),
-            int(row["neither"]),
-            float(row["odds_ratio"]),
-            float(row["p_value"]),
-            float(row["q_value"]),
-            row["relation"],
-        )
-        for row in rows
-    ]
-    assert back[:-1] == data[:-1]
-    assert math.isnan(back[-1].odds_ratio) and back[-1].gene_b == "C"
 
 
 def test_numeric_distribution_is_a_histogram_with_its_summary(rendered: dict[str, str]) -> None:
@@ -500,28 +406,6 @@ def test_categorical_distribution_folds_the_long_tail_into_other() -> None:
     assert "site 0" in shown and "site 23" in shown and "site 24" not in shown
     assert "Other (6 values)" in shown
     assert "81 (11%)" in shown  # 16 + 15 + 14 + 13 + 12 + 11 of 765
-
-
-def test_distribution_csv_round_trips_categories_bins_and_summary() -> None:
-    rows = read_csv(distribution_csv(numeric_distribution()))
-    bins = [
-        (float(r["bin_start"]), float(r["bin_end"]), int(r["value"])) for r in rows if r["measure"] == "count"
-    ]
-    assert bins == numeric_distribution().bins
-    summary = {row["measure"]: float(row["value"]) for row in rows if row["measure"] != "count"}
-    assert summary == numeric_distribution().summary
-    categories = [
-        (r["category"], int(r["value"]))
-        for r in read_csv(distribution_csv(categorical_distribution()))
-        if r["measure"] == "count"
-    ]
-    assert categories == categorical_distribution().categories
-
-
-def test_csv_quotes_a_value_that_a_spreadsheet_would_run_as_a_formula() -> None:
-    data = AttributeDistribution("NOTE", "categorical", [('=HYPERLINK("x")', 2), ("-", 1)], [], {"n": 3.0})
-    categories = [row["category"] for row in read_csv(distribution_csv(data)) if row["measure"] == "count"]
-    assert categories == ['\'=HYPERLINK("x")', "'-"]
 
 
 def test_charts_rendered_from_several_threads_at_once_are_identical_to_one_rendered_alone(
@@ -582,3 +466,20 @@ def test_odd_numbers_in_a_result_still_render_a_chart(name: str) -> None:
     chart = ODD[name]()
     assert texts(chart.svg())
     assert chart.png(40).startswith(PNG_SIGNATURE)
+
+
+def test_csv_text_writes_numbers_that_read_back_exactly() -> None:
+    table = [("TP53", 12, 0.1 + 0.2, math.inf), ("KRAS", 3, None, 0.0)]
+    rows = read_csv(csv_text(("gene", "n", "p", "or"), table))
+
+    assert rows == [
+        {"gene": "TP53", "n": "12", "p": repr(0.1 + 0.2), "or": "inf"},
+        {"gene": "KRAS", "n": "3", "p": "", "or": "0.0"},
+    ]
+    assert float(rows[0]["p"]) == 0.1 + 0.2
+
+
+def test_csv_text_quotes_a_value_that_a_spreadsheet_would_run_as_a_formula() -> None:
+    rows = read_csv(csv_text(("category",), [('=HYPERLINK("x")',), ("-",), ("<5",)]))
+
+    assert [row["category"] for row in rows] == ['\'=HYPERLINK("x")', "'-", "<5"]
