@@ -67,7 +67,9 @@ def test_outsider_without_membership_gets_nothing(
 ) -> None:
     body = _get(client_for(alliance.oscar), "/g_variants", geneId="KRAS", requestedGranularity="count")
 
+    assert body["meta"]["returnedGranularity"] == "boolean"
     assert body["responseSummary"] == {"exists": False}
+    assert "response" not in body
     assert _get(client_for(alliance.oscar), "/datasets")["response"]["collections"] == []
 
 
@@ -136,6 +138,7 @@ def test_revoked_grant_falls_back_to_boolean_and_count(
 
     assert body["meta"]["returnedGranularity"] == "count"
     assert body["responseSummary"]["numTotalResults"] == 5
+    assert "response" not in body  # no records once the grant is revoked
 
 
 def test_dataset_the_caller_cannot_see_is_not_queried(
@@ -197,8 +200,15 @@ def test_bearer_token_applies_the_token_owners_rights(
         **bearer_for(alliance.nora),
     )
 
+    assert response.status_code == 200
     assert response.json()["meta"]["returnedGranularity"] == "record"
     assert response.json()["responseSummary"]["numTotalResults"] == 4
+    anonymous = Client().post(
+        f"{BEACON}/individuals",
+        {"meta": {"apiVersion": "v2.1.1"}, "query": {"requestedGranularity": "record"}},
+        content_type="application/json",
+    )
+    assert anonymous.json()["meta"]["returnedGranularity"] == "boolean"
 
 
 def test_invalid_bearer_token_is_refused_not_treated_as_anonymous(cohort: Dataset) -> None:
