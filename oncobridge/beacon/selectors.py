@@ -8,6 +8,8 @@ present (for /filtering_terms).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -157,22 +159,51 @@ def cohort_records(viewer: Viewer, *, cohort_id: str | None = None) -> list[dict
     return records
 
 
+@dataclass(frozen=True)
+class TermsPresent:
+    cancer_codes: frozenset[str]
+    sexes: frozenset[str]
+    has_age: bool
+    attributes: frozenset[str]
+
+
+def terms_present(directory: Path) -> TermsPresent:
+    """What a dataset version holds that a filter can name, read once per version folder (a version never
+    changes; the folder's inode tells a version from a later one that reuses its path after a reset)."""
+    stat = directory.stat()
+    return _terms_present(directory, stat.st_ino, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _terms_present(directory: Path, inode: int, mtime_ns: int) -> TermsPresent:
+    source = DatasetSource(key="", directory=directory)
+    cancer_codes = set(distinct_values(source, "samples", "oncotree_code"))
+    sexes: set[str] = set()
+    has_age = False
+    patients = directory / "patients.parquet"
+    if patients.is_file():
+        columns = ["diagnosis_system", "diagnosis_code", "sex", "age_years"]
+        for patient in pq.read_table(patients, columns=columns).to_pylist():
+            if patient["diagnosis_system"] == "oncotree" and patient["diagnosis_code"]:
+                cancer_codes.add(str(patient["diagnosis_code"]))
+            if patient["sex"]:
+                sexes.add(str(patient["sex"]))
+            has_age = has_age or patient["age_years"] is not None
+    return TermsPresent(
+        cancer_codes=frozenset(cancer_codes),
+        sexes=frozenset(sexes),
+        has_age=has_age,
+        attributes=frozenset(distinct_values(source, "clinical_attributes", "attribute")),
+    )
+
+
 def filtering_terms(datasets: Sequence[Dataset]) -> dict[str, Any]:
     """Terms present in the datasets: cancer types (OncoTree and NCIt), sexes, age, clinical attributes."""
-    cancer_codes: set[str] = set()
-    sexes: set[str] = set()
-    attributes: set[str] = set()
-    has_age = False
-    for dataset in datasets:
-        source = cohorts_access.dataset_source(dataset)
-        cancer_codes |= distinct_values(source, "samples", "oncotree_code")
-        for patient in table_rows(source, "patients"):
-            if patient.get("diagnosis_system") == "oncotree" and patient.get("diagnosis_code"):
-                cancer_codes.add(str(patient["diagnosis_code"]))
-            if patient.get("sex"):
-                sexes.add(str(patient["sex"]))
-            has_age = has_age or patient.get("age_years") is not None
-        attributes |= distinct_values(source, "clinical_attributes", "attribute")
+    present = [terms_present(Path(cohorts_access.dataset_source(dataset).directory)) for dataset in datasets]
+    cancer_codes = set().union(*(p.cancer_codes for p in present))
+    sexes = set().union(*(p.sexes for p in present))
+    attributes = set().union(*(p.attributes for p in present))
+    has_age = any(p.has_age for p in present)
     terms: list[dict[str, Any]] = []
     seen: set[str] = set()
     for code in sorted(code.upper() for code in cancer_codes):
