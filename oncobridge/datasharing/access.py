@@ -140,6 +140,11 @@ def stewarded_organisation_ids(viewer: Viewer) -> set[int]:
     )
 
 
+def is_any_steward(viewer: Viewer) -> bool:
+    """Whether the viewer sits on a data access committee (stewards somewhere, or a platform admin)."""
+    return viewer.platform_admin or bool(stewarded_organisation_ids(viewer))
+
+
 def import_job_for_user(user: Any, slug: str, pk: int) -> ImportJob:
     """An uploaded import of a dataset, for the dataset's stewards only (others: 404 or 403 as for it)."""
     dataset = dataset_for_user(user, slug, steward=True)

@@ -14,7 +14,12 @@ from django.utils import timezone
 from oncobridge.core.models import AuditEvent
 from oncobridge.core.visibility import Viewer
 from oncobridge.core.vocabularies import vocabularies
-from oncobridge.datasharing.access import visible_datasets, visible_grants, visible_requests
+from oncobridge.datasharing.access import (
+    stewarded_organisation_ids,
+    visible_datasets,
+    visible_grants,
+    visible_requests,
+)
 from oncobridge.datasharing.models import AccessRequest, Dataset, DatasetVersion, Grant, ImportJob
 
 AUDIT_COLUMNS = ["occurred_at", "actor", "action", "target_type", "target_id", "detail"]
@@ -43,6 +48,23 @@ def grant_list(*, viewer: Viewer, active: bool | None = None) -> QuerySet[Grant]
     if active is True:
         grants = grants.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
     return grants
+
+
+def committee_requests(*, viewer: Viewer, status: str | None = None) -> QuerySet[AccessRequest]:
+    """The data access committee's queue: requests on datasets of the organisations the viewer stewards
+    (every organisation's, for a platform admin), the viewer's own among them."""
+    requests = access_request_list(viewer=viewer, status=status)
+    if viewer.platform_admin:
+        return requests
+    return requests.filter(dataset__organisation_id__in=stewarded_organisation_ids(viewer))
+
+
+def stewarded_grants(*, viewer: Viewer, dataset_slug: str = "") -> QuerySet[Grant]:
+    """Others' grants that the viewer oversees as a steward (all, for a platform admin)."""
+    grants = grant_list(viewer=viewer).exclude(grantee_id=viewer.user_id)
+    if not viewer.platform_admin:
+        grants = grants.filter(dataset__organisation_id__in=stewarded_organisation_ids(viewer))
+    return grants.filter(dataset__slug=dataset_slug) if dataset_slug else grants
 
 
 def audit_for_dataset(*, dataset: Dataset) -> QuerySet[AuditEvent]:

@@ -301,15 +301,12 @@ def access_request_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 @require_GET
 def committee_queue(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     """The data access committee's queue: requests for the datasets of the organisations I steward."""
-    stewarded = access.stewarded_organisation_ids(viewer)
-    if not stewarded and not viewer.platform_admin:
+    if not access.is_any_steward(viewer):
         raise HttpForbidden("The data access committee's queue is for data stewards.")
     status = request.GET.get("status", RequestStatus.SUBMITTED)
     if status not in RequestStatus.values:
         status = ""
-    requests = selectors.access_request_list(viewer=viewer, status=status or None)
-    if not viewer.platform_admin:
-        requests = requests.filter(dataset__organisation_id__in=stewarded)
+    requests = selectors.committee_requests(viewer=viewer, status=status or None)
     page = Paginator(requests, settings.ONCOBRIDGE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "status": status, "statuses": RequestStatus.choices, "committee": True}
     return render(request, "datasharing/access_request_list.html", context)
@@ -367,20 +364,14 @@ def access_request_decide(request: HttpRequest, viewer: Viewer, pk: int) -> Http
 @require_GET
 def grant_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     """Mine, and (for stewards) those on their organisations' datasets, optionally of one dataset."""
-    grants = selectors.grant_list(viewer=viewer)
-    mine = list(grants.filter(grantee_id=viewer.user_id))
-    stewarded = access.stewarded_organisation_ids(viewer)
+    mine = list(selectors.grant_list(viewer=viewer).filter(grantee_id=viewer.user_id))
     dataset_slug = request.GET.get("dataset", "")
-    others = grants.exclude(grantee_id=viewer.user_id).filter(dataset__organisation_id__in=stewarded)
-    if viewer.platform_admin:
-        others = grants.exclude(grantee_id=viewer.user_id)
-    if dataset_slug:
-        others = others.filter(dataset__slug=dataset_slug)
+    others = selectors.stewarded_grants(viewer=viewer, dataset_slug=dataset_slug)
     page = Paginator(others, settings.ONCOBRIDGE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "mine": mine,
         "page": page,
-        "is_steward": bool(stewarded) or viewer.platform_admin,
+        "is_steward": access.is_any_steward(viewer),
         "dataset_slug": dataset_slug,
         "now": timezone.now(),
     }
