@@ -18,6 +18,7 @@ from oncobridge.collaborations.models import (
     AgreementStatus,
     CheckIn,
     Goal,
+    GoalReview,
     Milestone,
     MilestoneStatus,
     Programme,
@@ -226,3 +227,15 @@ def agreement_history(*, agreement: Agreement) -> QuerySet[AuditEvent]:
         target_id=str(agreement.pk),
         action__in=["agreement.create", "agreement.transition"],
     ).order_by("occurred_at", "id")
+
+
+def goal_latest_reviews(*, project: Project) -> dict[int, GoalReview]:
+    """Each goal's most recent review (by check-in date), keyed by goal id."""
+    latest: dict[int, GoalReview] = {}
+    for review in (
+        GoalReview.objects.filter(goal__project=project)
+        .select_related("checkin")
+        .order_by("checkin__scheduled_at", "checkin_id")
+    ):
+        latest[review.goal_id] = review
+    return latest

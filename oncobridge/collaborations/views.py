@@ -7,6 +7,7 @@ a form error next to the field it names; a stale milestone edit shows both versi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -45,7 +46,6 @@ from oncobridge.collaborations.forms import (
 )
 from oncobridge.collaborations.models import (
     AgreementStatus,
-    GoalReview,
     KeyResult,
     Milestone,
     Project,
@@ -107,13 +107,18 @@ def _project_crumbs(project: Project) -> list[tuple[str, str]]:
     ]
 
 
-def _managed_organisations(viewer: Viewer) -> list[Organisation]:
+def _organisations_where(viewer: Viewer, allowed: Callable[[Viewer, int], bool]) -> list[Organisation]:
+    """The viewer's organisations (all, for a platform admin) for which `allowed` (an access rule) holds."""
     organisations = (
         Organisation.objects.all()
         if viewer.platform_admin
         else Organisation.objects.filter(pk__in=viewer.organisation_ids)
     )
-    return [o for o in organisations.order_by("name") if can_manage_organisation(viewer, o.pk)]
+    return [o for o in organisations.order_by("name") if allowed(viewer, o.pk)]
+
+
+def _managed_organisations(viewer: Viewer) -> list[Organisation]:
+    return _organisations_where(viewer, can_manage_organisation)
 
 
 def _network_people() -> QuerySet[User]:
@@ -251,12 +256,7 @@ def project_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 
 def _creatable_organisations(viewer: Viewer) -> list[Organisation]:
-    organisations = (
-        Organisation.objects.all()
-        if viewer.platform_admin
-        else Organisation.objects.filter(pk__in=viewer.organisation_ids)
-    )
-    return [o for o in organisations.order_by("name") if access.can_create_project(viewer, o.pk)]
+    return _organisations_where(viewer, access.can_create_project)
 
 
 @member_view
@@ -333,17 +333,6 @@ def _timeline_items(project: Project, milestones: list[Milestone], overdue: set[
     return items
 
 
-def _latest_reviews(project: Project) -> dict[int, GoalReview]:
-    latest: dict[int, GoalReview] = {}
-    for review in (
-        GoalReview.objects.filter(goal__project=project)
-        .select_related("checkin")
-        .order_by("checkin__scheduled_at", "checkin_id")
-    ):
-        latest[review.goal_id] = review
-    return latest
-
-
 @member_view
 @require_GET
 def project_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
@@ -359,7 +348,7 @@ def project_detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespons
     )
     milestones = list(selectors.milestone_list(project=project))
     members = list(selectors.project_members(project=project))
-    latest_reviews = _latest_reviews(project)
+    latest_reviews = selectors.goal_latest_reviews(project=project)
     goals = [(goal, latest_reviews.get(goal.pk)) for goal in selectors.goal_list(project=project)]
     checkins = list(selectors.checkin_list(project=project).prefetch_related("goal_reviews__goal"))
     now = timezone.now()
