@@ -143,6 +143,31 @@ def activity_record(
 # Programmes
 
 
+def _lead_departments(departments: Iterable[Department], organisation_id: int) -> list[Department]:
+    chosen = list(departments)
+    if any(department.organisation_id != organisation_id for department in chosen):
+        raise ServiceError(
+            "Lead departments belong to the programme's organisation.", field="lead_departments"
+        )
+    return chosen
+
+
+def _programme_relations_set(
+    programme: Programme,
+    departments: list[Department],
+    investigators: Iterable[User],
+    partner_organisations: Iterable[Organisation],
+    resources: Iterable[ResearchAsset],
+) -> None:
+    """A programme's people and resources; its own organisation is never also its partner."""
+    programme.lead_departments.set(departments)
+    programme.investigators.set(list(investigators))
+    programme.partner_organisations.set(
+        [o for o in partner_organisations if o.pk != programme.organisation_id]
+    )
+    programme.resources.set(list(resources))
+
+
 @transaction.atomic
 def programme_create(
     *,
@@ -159,21 +184,14 @@ def programme_create(
 ) -> Programme:
     if not can_manage_organisation(viewer, organisation.pk):
         raise PermissionDenied(f"Only alliance managers of {organisation.name} start its programmes.")
-    departments = list(lead_departments)
-    if any(department.organisation_id != organisation.pk for department in departments):
-        raise ServiceError(
-            "Lead departments belong to the programme's organisation.", field="lead_departments"
-        )
+    departments = _lead_departments(lead_departments, organisation.pk)
     programme = Programme.objects.create(
         organisation=organisation,
         title=_text(title, "title", required=True),
         problem_statement=_text(problem_statement, "problem statement", required=True),
         business_contact=business_contact,
     )
-    programme.lead_departments.set(departments)
-    programme.investigators.set(list(investigators))
-    programme.partner_organisations.set([o for o in partner_organisations if o.pk != organisation.pk])
-    programme.resources.set(list(resources))
+    _programme_relations_set(programme, departments, investigators, partner_organisations, resources)
     audit_record(actor=actor, action="programme.create", target=programme)
     return programme
 
@@ -824,21 +842,12 @@ def programme_update(
     """Change a programme's description and people; it stays with its organisation."""
     if not can_manage_organisation(viewer, programme.organisation_id):
         raise PermissionDenied("Only the programme organisation's alliance managers change it.")
-    departments = list(lead_departments)
-    if any(department.organisation_id != programme.organisation_id for department in departments):
-        raise ServiceError(
-            "Lead departments belong to the programme's organisation.", field="lead_departments"
-        )
+    departments = _lead_departments(lead_departments, programme.organisation_id)
     programme.title = _text(title, "title", required=True)
     programme.problem_statement = _text(problem_statement, "problem statement", required=True)
     programme.business_contact = business_contact
     programme.save(update_fields=["title", "problem_statement", "business_contact", "updated_at"])
-    programme.lead_departments.set(departments)
-    programme.investigators.set(list(investigators))
-    programme.partner_organisations.set(
-        [o for o in partner_organisations if o.pk != programme.organisation_id]
-    )
-    programme.resources.set(list(resources))
+    _programme_relations_set(programme, departments, investigators, partner_organisations, resources)
     audit_record(actor=actor, action="programme.update", target=programme)
     return programme
 
