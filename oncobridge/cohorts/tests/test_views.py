@@ -266,7 +266,8 @@ def test_page_views_of_analyses_are_audited(personas: Personas, saved: SavedCoho
 
     event = AuditEvent.objects.get(action="analysis.distribution")
     assert event.actor == personas.investigator
-    assert event.target_id == str(saved.pk)
+    assert event.detail["cohort_id"] == saved.pk
+    assert (event.target_type, event.detail["dataset"]) == ("datasharing.dataset", "breast-lung")
 
 
 @pytest.mark.parametrize(
