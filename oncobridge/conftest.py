@@ -20,7 +20,7 @@ import pytest
 from oncobridge.accounts.models import Organisation, Role, User
 from oncobridge.accounts.services import organisation_create, user_create
 from oncobridge.collaborations.models import Agreement, AgreementKind, AgreementStatus
-from oncobridge.core.tests.browser import browser, page  # noqa: F401 - fixtures for every browser test
+from oncobridge.core.tests.browser import browser, live_server, page  # noqa: F401 - fixtures for browser tests
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM guard would refuse it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -42,7 +42,12 @@ def test_a_grantee_builds_a_cohort_with_two_criteria_saves_it_and_opens_survival
     page.get_by_role("button", name="Remove criterion 3").click()
     expect(page.locator('[name="c2-a"]')).to_have_count(0)
     expect(count).to_have_text("8")
+    counts_posted: list[str] = []
+    page.on("request", lambda sent: counts_posted.append(sent.url) if "/cohorts/count/" in sent.url else None)
     page.get_by_label("Name").fill("TP53 breast")
+    page.get_by_label("Description").fill("for the survival tab")
+    page.wait_for_timeout(800)  # twice the builder's 400 ms pause before it counts
+    assert counts_posted == []  # naming a cohort does not change who is in it
     page.get_by_role("button", name="Save cohort").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("TP53 breast")

@@ -8,11 +8,14 @@ Waits are generous: the live server compiles every template on first use, slow o
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = Path(os.environ.get("ONCOBRIDGE_CHROMIUM", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium keeps dialling out, which this closed network refuses.
@@ -65,6 +68,48 @@ def browser() -> Iterator[Any]:
         )
         yield launched
         launched.close()
+
+
+class _OneRequestAtATime:
+    """A WSGI app that lets one request in at a time, until its response has been sent in full."""
+
+    def __init__(self, application: Callable[..., Iterable[bytes]]) -> None:
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+        with self.lock:
+            response = self.application(environ, start_response)
+            try:
+                yield from response
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+
+
+class SharedConnectionServer(ThreadedWSGIServer):
+    """The live server over pytest-django's in-memory SQLite database.
+
+    That database is one connection shared by the test and every request thread. SQLite cannot run two
+    requests' statements on one connection at once ("cannot open savepoint - SQL statements in progress"
+    when a live count overlaps a form post), so requests take turns, as they never need to on a file or
+    PostgreSQL database, where each thread has its own connection.
+    """
+
+    def set_app(self, application: Any) -> None:
+        super().set_app(_OneRequestAtATime(application) if self.connections_override else application)
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """pytest-django's live server, one request at a time over a shared in-memory SQLite connection."""
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+    server = LiveServer(address or "localhost", start=False)
+    server.thread.server_class = SharedConnectionServer
+    server.start()
+    yield server
+    server.stop()
 
 
 def new_page(browser: Any) -> Any:
