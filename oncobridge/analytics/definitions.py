@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 # Re-exported: the core's callers name the mutated classes with the rest of its vocabulary.
 from oncobridge.formats.mutation_terms import NON_SILENT_CLASSES as NON_SILENT_CLASSES
+from oncobridge.formats.mutation_terms import VARIANT_CLASSIFICATIONS
 
 SEXES = ("female", "male", "other", "unknown")
 ATTRIBUTE_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in")
@@ -359,6 +360,9 @@ def _parse_attribute(data: Mapping[str, Any], path: str) -> Criterion:
             raise CriterionError(
                 f"'{op}' compares numbers; 'value' is not one.", _join(path, "value")
             ) from None
+        # float() reads "NaN", "inf" and "1e400" too; none compares, and none can be stored as JSON.
+        if not math.isfinite(value):
+            raise CriterionError(f"'{op}' compares numbers; 'value' must be finite.", _join(path, "value"))
     return Attribute(name=name, op=str(op), value=value)
 
 
@@ -376,9 +380,23 @@ def _parse_protein_change(data: Mapping[str, Any], path: str) -> Criterion:
     return ProteinChange(gene=_string(data, "gene", path), change=change)
 
 
+# The MAF classifications by their lower-case spelling: "missense_mutation" is read as "Missense_Mutation".
+_CLASS_SPELLINGS = {name.lower(): name for name in VARIANT_CLASSIFICATIONS}
+
+
 def _parse_variant_class(data: Mapping[str, Any], path: str) -> Criterion:
     gene = _optional_string(data, "gene", path)
-    return VariantClass(classes=_strings(data, "classes", path), gene=gene)
+    classes = []
+    for index, name in enumerate(_strings(data, "classes", path)):
+        canonical = _CLASS_SPELLINGS.get(name.lower())
+        if canonical is None:  # it would match no mutation, silently
+            known = ", ".join(sorted(VARIANT_CLASSIFICATIONS))
+            raise CriterionError(
+                f"Unknown variant class {name!r}; expected one of {known}.",
+                f"{_join(path, 'classes')}[{index}]",
+            )
+        classes.append(canonical)
+    return VariantClass(classes=tuple(dict.fromkeys(classes)), gene=gene)
 
 
 def _parse_pathway(data: Mapping[str, Any], path: str) -> Criterion:

@@ -12,6 +12,7 @@ Several filters are ANDed, as the framework says.
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -136,11 +137,15 @@ def _years(value: str, name: str) -> float:
     match = _ISO_AGE.match(text)
     if match and text != "P":
         years, months, days = (float(part) if part else 0.0 for part in match.groups())
-        return years + months / 12 + days / 365.25
-    try:
-        return float(text)
-    except ValueError:
-        raise BeaconRequestError(f"'{name}': an age is a number of years or a duration like P50Y.") from None
+        years = years + months / 12 + days / 365.25
+    else:
+        try:
+            years = float(text)
+        except ValueError:
+            years = math.nan
+    if not math.isfinite(years):  # float() also reads "nan", "inf" and "1e400"
+        raise BeaconRequestError(f"'{name}': an age is a number of years or a duration like P50Y.")
+    return years
 
 
 def _age_criterion(operator: str, years: float) -> Criterion:
@@ -161,7 +166,9 @@ def _alphanumeric_criterion(item: Filter, name: str) -> Criterion:
         return _age_criterion(item.operator, _years(item.value, name))
     value: str | float = item.value
     with contextlib.suppress(ValueError):
-        value = float(item.value)
+        number = float(item.value)
+        if math.isfinite(number):  # "nan" stays text: equal to the text, and no number to compare with
+            value = number
     try:
         return criterion_from_dict(
             {"type": "attribute", "name": item.id, "op": _OPS[item.operator], "value": value}

@@ -73,6 +73,10 @@ def test_the_dict_form_is_readable() -> None:
         ({"type": "age_range", "max_years": "old"}, "max_years"),
         ({"type": "attribute", "name": "TMB", "op": "about", "value": 3}, "op"),
         ({"type": "attribute", "name": "TMB", "op": "gt", "value": "high"}, "value"),
+        ({"type": "attribute", "name": "TMB", "op": "gt", "value": "NaN"}, "value"),
+        ({"type": "attribute", "name": "TMB", "op": "le", "value": "-inf"}, "value"),
+        ({"type": "attribute", "name": "TMB", "op": "ge", "value": "1e400"}, "value"),
+        ({"type": "variant_class", "classes": ["Missense_Mutation", "Missense"]}, "classes[1]"),
         ({"type": "cancer_type", "codes": []}, "codes"),
         ({"type": "stage", "values": [3]}, "values"),
         ({"type": "and", "items": []}, "items"),
@@ -96,3 +100,17 @@ def test_numbers_given_as_text_are_read_for_comparisons() -> None:
     assert criterion_from_dict({"type": "attribute", "name": "TMB", "op": "gt", "value": "10"}) == Attribute(
         "TMB", "gt", 10.0
     )
+
+
+def test_variant_classes_are_read_in_any_case_as_their_maf_spelling() -> None:
+    data = {"type": "variant_class", "classes": ["nonsense_mutation", "FRAME_SHIFT_DEL", "3'utr"]}
+
+    assert criterion_from_dict(data) == VariantClass(("Nonsense_Mutation", "Frame_Shift_Del", "3'UTR"))
+
+
+def test_an_unknown_variant_class_is_refused_naming_the_valid_ones() -> None:
+    with pytest.raises(CriterionError) as caught:
+        criterion_from_dict({"type": "variant_class", "classes": ["Missense"]})
+
+    assert "'Missense'" in caught.value.message
+    assert "Missense_Mutation" in caught.value.message and "Nonsense_Mutation" in caught.value.message

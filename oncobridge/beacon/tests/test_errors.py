@@ -39,6 +39,15 @@ BODY_CASES = [
     ('{"meta": {}, "query": {"filters": [42]}}', "query.filters[0]"),
     ('{"meta": {}, "query": {"filters": [{"id": "age", "operator": "~", "value": "5"}]}}', "operator"),
     ('{"meta": {}, "query": {"filters": [{"id": "age", "operator": ">", "value": "old"}]}}', "age"),
+    ('{"meta": {}, "query": {"filters": [{"id": "age", "operator": "<", "value": "nan"}]}}', "an age is"),
+    ('{"meta": {}, "query": {"filters": [{"id": "age", "operator": ">", "value": "1e400"}]}}', "a number"),
+    (  # an ISO duration of 400 nines: its years overflow to infinity
+        '{"meta": {}, "query": {"filters": [{"id": "age", "operator": "=", "value": "PxY"}]}}'.replace(
+            "x", "9" * 400
+        ),
+        "P50Y",
+    ),
+    ('{"meta": {}, "query": {"filters": [{"id": "TMB", "operator": ">", "value": "NaN"}]}}', "finite"),
     (
         '{"meta": {}, "query": {"filters": [{"id": "SMOKING_HISTORY", "operator": "<", "value": "x"}]}}',
         "number",

@@ -89,6 +89,30 @@ def test_an_unknown_gene_is_a_422_naming_the_field(personas: Personas) -> None:
     assert response.json()["field"] == "definition.gene"
 
 
+@pytest.mark.parametrize("value", ["NaN", "inf", "1e400"])
+def test_a_comparison_with_a_number_that_is_not_finite_is_a_422_naming_the_field(
+    personas: Personas, value: str
+) -> None:
+    response = count_of(personas.grantee, {"type": "attribute", "name": "AGE", "op": "gt", "value": value})
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "definition.value"
+
+
+def test_a_mis_cased_variant_class_counts_as_its_maf_spelling(personas: Personas) -> None:
+    response = count_of(personas.grantee, {"type": "variant_class", "classes": ["missense_mutation"]})
+
+    assert response.json()["patients"] == 11  # TP53 in 8, PIK3CA in 6 of them, KRAS in 3
+
+
+def test_an_unknown_variant_class_is_a_422_naming_the_valid_ones(personas: Personas) -> None:
+    response = count_of(personas.grantee, {"type": "variant_class", "classes": ["Missense"]})
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "definition.classes[0]"
+    assert "Missense_Mutation" in response.json()["detail"]
+
+
 def test_a_definition_nested_too_deep_is_a_422(personas: Personas) -> None:
     definition: dict[str, Any] = TP53
     for _ in range(40):
@@ -127,6 +151,16 @@ def test_a_saved_cohort_with_an_unknown_code_is_refused_naming_the_field(persona
 
     assert response.status_code == 422
     assert response.json()["field"] == "definition.codes[0]"
+    assert not SavedCohort.objects.exists()
+
+
+def test_a_saved_cohort_comparing_with_a_number_that_is_not_finite_is_refused(personas: Personas) -> None:
+    body = save_body(definition={"type": "attribute", "name": "AGE", "op": "lt", "value": "NaN"})
+
+    response = post(personas.investigator, "/cohorts", body)
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "definition.value"
     assert not SavedCohort.objects.exists()
 
 

@@ -101,6 +101,16 @@ def test_a_non_numeric_age_is_a_row_error(personas: Personas) -> None:
     assert "Row 1: From must be a number." in page
 
 
+@pytest.mark.parametrize("value", ["NaN", "1e400"])
+def test_a_comparison_with_a_number_that_is_not_finite_is_a_row_error(personas: Personas, value: str) -> None:
+    body = builder_post(**{"c0-kind": "attribute", "c0-a": "AGE", "c0-op": "gt", "c0-b": value})
+
+    response = client_for(personas.steward).post("/cohorts/count/", body)
+
+    assert response.status_code == 200
+    assert "Criterion 1 (clinical attribute): &#x27;gt&#x27; compares numbers" in response.content.decode()
+
+
 def test_a_new_row_comes_with_the_next_add_button(personas: Personas) -> None:
     page = client_for(personas.investigator).get("/cohorts/row/", {"index": 3, "add": 1}).content.decode()
 
