@@ -273,7 +273,9 @@ def analysis_oncoprint(*, scope: Scope, genes: Sequence[str] | None = None, top:
         raise ServiceError(f"'top' must be between 1 and {MAX_GENES}.", field="top")
     access.require_row_access(scope.viewer, scope.datasets, what="Oncoprints (one column per sample)")
     chosen = _genes(genes, field="genes")
-    result = analytics.oncoprint(scope.sources(), scope.criterion, genes=chosen, top=top)
+    result = analytics.oncoprint(
+        scope.sources(), scope.criterion, genes=chosen, top=top, panels=access.gene_panels()
+    )
     _audit(scope, "analysis.oncoprint", genes=result.genes)
     return result
 
@@ -300,7 +302,7 @@ def analysis_cooccurrence(*, scope: Scope, genes: Sequence[str]) -> list[PairVie
     if len(chosen) < 2:
         raise ServiceError("Co-occurrence needs at least two different genes.", field="genes")
     _require_enough_patients(scope)
-    pairs = analytics.cooccurrence(scope.sources(), scope.criterion, chosen)
+    pairs = analytics.cooccurrence(scope.sources(), scope.criterion, chosen, panels=access.gene_panels())
     _audit(scope, "analysis.cooccurrence", genes=chosen)
     views = []
     for pair in pairs:
@@ -450,7 +452,9 @@ def analysis_survival(
     _require_enough_patients(scope)
     if grouping.gene:
         gene = gene_normalise(grouping.gene, field="gene")
-        result = analytics.survival_by_gene(scope.sources(), scope.criterion, gene, endpoint=endpoint)
+        result = analytics.survival_by_gene(
+            scope.sources(), scope.criterion, gene, endpoint=endpoint, panels=access.gene_panels()
+        )
         options: dict[str, Any] = {"gene": gene}
     else:
         groups = _survival_groups(scope, grouping)

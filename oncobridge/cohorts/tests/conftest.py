@@ -10,6 +10,7 @@ as the real imports are. With the default threshold of 5:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ SAMPLE_HEADER = [
     "#1\t1\t1\t1\t1",
     "PATIENT_ID\tSAMPLE_ID\tCANCER_TYPE\tONCOTREE_CODE\tSAMPLE_TYPE",
 ]
+PANEL_HEADER = ["Gene panel", "Gene panel", "STRING", "1", "GENE_PANEL"]
 MAF_HEADER = (
     "Hugo_Symbol\tEntrez_Gene_Id\tNCBI_Build\tChromosome\tStart_Position\tEnd_Position\t"
     "Variant_Classification\tVariant_Type\tReference_Allele\tTumor_Seq_Allele2\tTumor_Sample_Barcode\t"
@@ -60,9 +62,12 @@ PIK3CA_MUTATED = [f"S{n:02d}" for n in range(1, 7)]
 KRAS_G12C = ["S09", "S10", "S11"]
 
 
-def write_cohort_files(directory: Path) -> tuple[Path, Path, Path]:
+def write_cohort_files(directory: Path, panels: Mapping[str, str] | None = None) -> tuple[Path, Path, Path]:
+    """The cohort's files; `panels` (sample id -> cBioPortal panel id) adds a GENE_PANEL sample column."""
     directory.mkdir(parents=True, exist_ok=True)
     patients, samples = list(PATIENT_HEADER), list(SAMPLE_HEADER)
+    if panels is not None:
+        samples = [f"{line}\t{extra}" for line, extra in zip(samples, PANEL_HEADER, strict=True)]
     for index, patient in enumerate(PATIENTS, start=1):
         sex = "Female" if index % 2 else "Male"
         breast = patient in BREAST
@@ -71,7 +76,9 @@ def write_cohort_files(directory: Path) -> tuple[Path, Path, Path]:
         stage = "IIIA" if index <= 4 else "II"
         patients.append(f"{patient}\t{sex}\t{40 + index * 2}\t{months}\t{status}\t{stage}")
         code, name = ("IDC", "Breast Cancer") if breast else ("LUAD", "Non-Small Cell Lung Cancer")
-        samples.append(f"{patient}\tS{index:02d}\t{name}\t{code}\tPrimary")
+        sample = f"S{index:02d}"
+        panel = "" if panels is None else f"\t{panels.get(sample, 'NA')}"
+        samples.append(f"{patient}\t{sample}\t{name}\t{code}\tPrimary{panel}")
     rows = [MAF_HEADER]
     rows += [TP53.format(cls="Missense_Mutation", sample=s, change="p.R175H") for s in TP53_MUTATED]
     rows += [PIK3CA.format(sample=s) for s in PIK3CA_MUTATED]
@@ -96,9 +103,14 @@ def datasets_root(settings: Any, tmp_path: Path) -> Path:
 
 
 def make_cohort_dataset(
-    alliance: Alliance, directory: Path, slug: str = "breast-lung", **fields: Any
+    alliance: Alliance,
+    directory: Path,
+    slug: str = "breast-lung",
+    panels: Mapping[str, str] | None = None,
+    **fields: Any,
 ) -> Dataset:
-    """Dana registers and imports the twelve-patient cohort (clinical, then mutations)."""
+    """Dana registers and imports the twelve-patient cohort (clinical, then mutations); `panels` gives
+    the samples a GENE_PANEL."""
     dataset = dataset_create(
         viewer=viewer_for(alliance.dana),
         actor=alliance.dana,
@@ -108,7 +120,7 @@ def make_cohort_dataset(
         duo_codes=fields.pop("duo", ("GRU",)),
         **fields,
     )
-    patient_file, sample_file, maf = write_cohort_files(directory)
+    patient_file, sample_file, maf = write_cohort_files(directory, panels)
     for source in (import_source(cbioportal_clinical=[patient_file, sample_file]), import_source(maf=maf)):
         dataset_import(viewer=viewer_for(alliance.dana), actor=alliance.dana, dataset=dataset, source=source)
     dataset.refresh_from_db()
