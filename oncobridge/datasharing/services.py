@@ -49,7 +49,7 @@ from oncobridge.formats import tables
 from oncobridge.formats._text import open_text
 from oncobridge.formats.cbioportal_clinical import ClinicalRead, read_cbioportal_clinical
 from oncobridge.formats.clinical_tsv import load_mapping, read_clinical_tsv
-from oncobridge.formats.deidentify import DeidentificationReport, cap_age_attributes, deidentify_tables
+from oncobridge.formats.deidentify import DeidentificationReport, deidentify_tables
 from oncobridge.formats.fhir import read_fhir_bundle
 from oncobridge.formats.maf import MafReader
 from oncobridge.formats.phenopackets import write_phenopacket
@@ -190,14 +190,19 @@ class _Written:
     keep_attribute_types: set[str] | None = None
 
 
-def _deidentified(named: dict[str, pa.Table], report: DeidentificationReport) -> dict[str, pa.Table]:
-    result, part = deidentify_tables(named)
+def _deidentified(
+    named: dict[str, pa.Table],
+    report: DeidentificationReport,
+    attribute_columns: Mapping[str, str] | None = None,
+) -> dict[str, pa.Table]:
+    result, part = deidentify_tables(named, attribute_columns=attribute_columns)
     for table_name, columns in part.columns_dropped.items():
         report.columns_dropped.setdefault(table_name, []).extend(
             column for column in columns if column not in report.columns_dropped.get(table_name, [])
         )
     report.dates_offset.update(part.dates_offset)
     report.ages_capped.update(part.ages_capped)
+    report.dates_dropped.update(part.dates_dropped)
     report.birth_dates_to_age += part.birth_dates_to_age
     report.patients_without_anchor += part.patients_without_anchor
     return {
@@ -221,8 +226,13 @@ def _stream_mutations(
     written.rows[Table.MUTATIONS] = writer.rows
 
 
-def _write_small(staging: Path, named: dict[str, pa.Table], written: _Written) -> None:
-    for name, table in _deidentified(named, written.report).items():
+def _write_small(
+    staging: Path,
+    named: dict[str, pa.Table],
+    written: _Written,
+    attribute_columns: Mapping[str, str] | None = None,
+) -> None:
+    for name, table in _deidentified(named, written.report, attribute_columns).items():
         written.rows[name] = storage.write_table(staging, name, table)
 
 
@@ -318,7 +328,6 @@ def _write_source(
             else:
                 patient_file = path
         read = read_cbioportal_clinical(patient_file=patient_file, sample_file=sample_file)
-        read.attributes = cap_age_attributes(read.attributes, written.report)
         _write_small(
             staging,
             _clinical_tables(read, patients=patient_file is not None, samples=sample_file is not None),
@@ -333,19 +342,22 @@ def _write_source(
         mapping = load_mapping(source.mapping)
         written.sources.append(source.mapping)
         read = read_clinical_tsv(source.files[0], mapping)
-        read.attributes = cap_age_attributes(read.attributes, written.report)
         has_samples = mapping.sample_id is not None
-        _write_small(staging, _clinical_tables(read, patients=True, samples=has_samples), written)
+        _write_small(
+            staging,
+            _clinical_tables(read, patients=True, samples=has_samples),
+            written,
+            attribute_columns=mapping.attributes,
+        )
         written.keep_attribute_types = set() if has_samples else {"sample"}
         written.warnings = read.warnings
     else:
         bundle = read_fhir_bundle(source.files[0], genes=genes)
-        attributes = cap_age_attributes(bundle.attributes, written.report)
         _write_small(
             staging,
             {
                 Table.PATIENTS: bundle.patients,
-                Table.CLINICAL_ATTRIBUTES: attributes,
+                Table.CLINICAL_ATTRIBUTES: bundle.attributes,
                 Table.MUTATIONS: bundle.mutations,
                 Table.TREATMENTS: bundle.treatments,
             },

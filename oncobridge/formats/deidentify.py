@@ -1,21 +1,31 @@
 """De-identification on import: drop direct identifiers, turn dates into day offsets, cap ages over 89.
 
-Rules (HIPAA Safe Harbor-like, what DESIGN.md asks for):
-- columns that name a direct identifier (names, addresses, phone, e-mail, MRN, SSN, ...) by an explicit
-  list or a name heuristic are dropped;
-- every date column becomes days from a per-patient anchor (the first date seen for that patient unless
-  the caller names an anchor column, e.g. date of diagnosis); `x_date` becomes `x_day`;
-- a birth date becomes the age in years at the anchor, then is dropped (a birth date is an identifier);
-- ages over 89 become 90 (read "90+"); the count is reported.
+Rules (HIPAA Safe Harbor-like, what DESIGN.md asks for), the same for the columns of a table and for the
+attributes of the long-format clinical attributes table (whose attribute names are columns in all but shape):
+- columns/attributes that name a direct identifier (names, addresses, phone, e-mail, MRN, SSN, ...) by an
+  explicit list or a name heuristic are dropped;
+- every date becomes days from a per-patient anchor (the first date seen for that patient in the import,
+  unless the caller names an anchor column, e.g. date of diagnosis): `x_date` becomes `x_day`, and an
+  attribute such as DATE_OF_DIAGNOSIS becomes DAY_OF_DIAGNOSIS (a number); an attribute is a date when its
+  name says so (a DATE word, e.g. dx_date) or when every value is an ISO date; a value of a date attribute
+  that is not a date cannot be offset, so it is dropped (and counted);
+- a birth date column becomes the age in years at the anchor, then is dropped; a birth-date attribute is
+  dropped (a birth date is an identifier);
+- ages over 89 become 90 (read "90+"): columns and attributes whose name has AGE as a word (AGE,
+  AGE_AT_DIAGNOSIS, DIAGNOSIS_AGE, AGE_YEARS), in years, or in days or months when the name says so
+  (AGE_AT_DIAGNOSIS_DAYS, DAYS_TO_BIRTH);
+- the report names every column/attribute dropped, offset or capped, with counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -60,7 +70,13 @@ DIRECT_IDENTIFIERS = frozenset(
 _IDENTIFIER_WORDS = re.compile(
     r"(^|_)(name|surname|address|street|phone|telephone|fax|e?mail|mrn|ssn|nhs|zip|postcode|ip_address)(_|$)"
 )
-_AGE_COLUMN = re.compile(r"(^|_)age(_|$)|^age")
+_BIRTH_DATE = re.compile(r"(^|_)(dob|birth_?date|date_of_birth)(_|$)")
+_DATE_WORD = re.compile(r"(^|_)(date|dob)(_|$)")
+_DATE_WORD_ANY_CASE = re.compile(r"(?<![A-Za-z])date(?![A-Za-z])", re.IGNORECASE)
+_ISO_DATE = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ][0-9:.+\-Z]*)?$")
+# Units of an age by the words of its name, as units per year.
+_AGE_UNITS = {"days": 365.25, "day": 365.25, "months": 12.0, "month": 12.0}
+ATTRIBUTES_TABLE = "clinical_attributes"
 
 
 @dataclass
@@ -68,6 +84,7 @@ class DeidentificationReport:
     columns_dropped: dict[str, list[str]] = field(default_factory=dict)  # table -> columns
     dates_offset: Counter[str] = field(default_factory=Counter)  # column -> values turned into offsets
     ages_capped: Counter[str] = field(default_factory=Counter)  # column -> values capped at 90
+    dates_dropped: Counter[str] = field(default_factory=Counter)  # column -> non-date values of a date
     birth_dates_to_age: int = 0
     patients_without_anchor: int = 0
 
@@ -76,6 +93,7 @@ class DeidentificationReport:
             "columns_dropped": self.columns_dropped,
             "dates_offset": dict(self.dates_offset),
             "ages_capped": dict(self.ages_capped),
+            "dates_dropped": dict(self.dates_dropped),
             "birth_dates_to_age": self.birth_dates_to_age,
             "patients_without_anchor": self.patients_without_anchor,
         }
@@ -96,6 +114,30 @@ def is_direct_identifier(column: str, extra: Iterable[str] = ()) -> bool:
     )
 
 
+def is_birth_date(column: str) -> bool:
+    return bool(_BIRTH_DATE.search(_normalised(column)))
+
+
+def age_units_per_year(column: str) -> float | None:
+    """How many of its units make a year when the name says it holds an age (AGE as a word, or
+    DAYS_TO_BIRTH); None when it does not."""
+    words = _normalised(column).split("_")
+    if "age" not in words and not ("birth" in words and "to" in words):
+        return None
+    return next((_AGE_UNITS[word] for word in words if word in _AGE_UNITS), 1.0)
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """An ISO date (2019-03-04, also with "/" or a time after it); None for anything else."""
+    match = _ISO_DATE.match(text.strip()) if text else None
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
 def _is_date(field_: pa.Field) -> bool:
     return bool(pa.types.is_date(field_.type) or pa.types.is_timestamp(field_.type))
 
@@ -106,16 +148,26 @@ def deidentify_tables(
     anchors: dict[str, dt.date] | None = None,
     anchor_column: str | None = None,
     drop_columns: Iterable[str] = (),
+    attribute_columns: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, pa.Table], DeidentificationReport]:
     """De-identify tables that share `patient_id`; returns new tables and the report of what changed.
 
     Anchors: `anchors` (patient -> date) first, else the patient's `anchor_column` date (e.g. diagnosis_date)
-    in any table, else the first date seen for that patient in any table.
+    in any table, else the first date seen for that patient in any table (attributes included).
+    The `clinical_attributes` table is de-identified attribute by attribute; `attribute_columns` names the
+    source column of each attribute (a mapped clinical TSV), whose name is judged as well.
     """
     report = DeidentificationReport()
     extra = list(drop_columns)
     chosen: dict[str, dt.date] = dict(anchors or {})
     first_seen: dict[str, dt.date] = {}
+
+    def see(patient_id: str, day: dt.date, *, anchor: bool) -> None:
+        if anchor:
+            chosen.setdefault(patient_id, day)
+        if patient_id not in first_seen or day < first_seen[patient_id]:
+            first_seen[patient_id] = day
+
     for table in tables_by_name.values():
         if "patient_id" not in table.column_names:
             continue
@@ -125,19 +177,22 @@ def deidentify_tables(
             for patient_id, value in zip(
                 table["patient_id"].to_pylist(), table[field_.name].to_pylist(), strict=True
             ):
-                if value is None:
-                    continue
-                day = value.date() if isinstance(value, dt.datetime) else value
-                if field_.name == anchor_column:
-                    chosen.setdefault(patient_id, day)
-                if patient_id not in first_seen or day < first_seen[patient_id]:
-                    first_seen[patient_id] = day
+                if value is not None:
+                    day = value.date() if isinstance(value, dt.datetime) else value
+                    see(patient_id, day, anchor=field_.name == anchor_column)
+    attributes = _Attributes.of(tables_by_name, extra, attribute_columns or {})
+    if attributes is not None:
+        for patient_id, name, day in attributes.dates():
+            see(patient_id, day, anchor=name == anchor_column)
     for patient_id, day in first_seen.items():
         chosen.setdefault(patient_id, day)
 
     result: dict[str, pa.Table] = {}
     without_anchor: set[str] = set()
     for name, table in tables_by_name.items():
+        if name == ATTRIBUTES_TABLE and attributes is not None:
+            result[name] = attributes.deidentified(chosen, report)
+            continue
         dropped = [column for column in table.column_names if is_direct_identifier(column, extra)]
         if dropped:
             report.columns_dropped[name] = dropped
@@ -193,40 +248,119 @@ def _age(birth: object, anchor: dt.date | None) -> float | None:
 
 def _cap_ages(name: str, table: pa.Table, report: DeidentificationReport) -> pa.Table:
     for field_ in list(table.schema):
-        if not (
-            _AGE_COLUMN.search(_normalised(field_.name))
-            and (pa.types.is_integer(field_.type) or pa.types.is_floating(field_.type))
-        ):
+        per_year = age_units_per_year(field_.name)
+        if per_year is None or not (pa.types.is_integer(field_.type) or pa.types.is_floating(field_.type)):
             continue
         column = table[field_.name]
-        over = pc.fill_null(pc.greater(column, 89), False)
+        over = pc.fill_null(pc.greater(column, 89 * per_year), False)
         count = pc.sum(pc.cast(over, pa.int64())).as_py() or 0
         if count:
             report.ages_capped[f"{name}.{field_.name}"] += count
-            capped = pc.if_else(over, pa.scalar(AGE_CAP, field_.type), column)
+            capped = pc.if_else(over, pa.scalar(round(AGE_CAP * per_year), field_.type), column)
             table = table.set_column(table.column_names.index(field_.name), field_, capped)
     return table
 
 
-def cap_age_attributes(
-    attributes: pa.Table, report: DeidentificationReport, *, names: Iterable[str] = ("AGE",)
-) -> pa.Table:
-    """Clinical attributes hold ages as text (AGE in cBioPortal files): cap those over 89 at "90"."""
-    wanted = {name.upper() for name in names}
-    values = attributes["value"].to_pylist()
-    keys = attributes["attribute"].to_pylist()
-    changed = 0
-    for index, (key, value) in enumerate(zip(keys, values, strict=True)):
-        if key.upper() in wanted and value is not None:
-            try:
-                if float(value) > 89:
-                    values[index] = str(AGE_CAP)
-                    changed += 1
-            except ValueError:
+def _capped_age(text: str, per_year: float) -> str | None:
+    """The capped value of an age held as text, or None when it needs no cap (or is not a number)."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if not abs(number) > 89 * per_year:
+        return None
+    return str(round(math.copysign(AGE_CAP * per_year, number)))
+
+
+def _day_name(attribute: str) -> str:
+    """DATE_OF_DIAGNOSIS -> DAY_OF_DIAGNOSIS, dx_date -> dx_day, diagnosis -> diagnosis_day."""
+    match = _DATE_WORD_ANY_CASE.search(attribute)
+    if match is None:
+        return attribute + ("_DAY" if attribute.isupper() else "_day")
+    word = match.group()
+    day = "DAY" if word.isupper() else "Day" if word[0].isupper() else "day"
+    return attribute[: match.start()] + day + attribute[match.end() :]
+
+
+@dataclass
+class _Attributes:
+    """The long-format clinical attributes, with each attribute name judged once: drop, date or age."""
+
+    table: pa.Table
+    rows: list[dict[str, Any]]
+    kinds: dict[str, str]  # attribute -> "drop" | "date" | "age"
+    age_units: dict[str, float]
+    patient_of_sample: dict[str, str]
+
+    @classmethod
+    def of(
+        cls, tables_by_name: dict[str, pa.Table], extra: list[str], columns: Mapping[str, str]
+    ) -> _Attributes | None:
+        table = tables_by_name.get(ATTRIBUTES_TABLE)
+        if table is None:
+            return None
+        rows = table.to_pylist()
+        values: dict[str, list[str]] = {}
+        for row in rows:
+            values.setdefault(row["attribute"], [])
+            if row["value"] is not None:
+                values[row["attribute"]].append(row["value"])
+        kinds: dict[str, str] = {}
+        age_units: dict[str, float] = {}
+        for attribute, seen in values.items():
+            names = [attribute, *([columns[attribute]] if attribute in columns else [])]
+            units = [unit for name in names if (unit := age_units_per_year(name)) is not None]
+            if any(is_direct_identifier(name, extra) or is_birth_date(name) for name in names):
+                kinds[attribute] = "drop"
+            elif any(_DATE_WORD.search(_normalised(name)) for name in names) or (
+                seen and all(parse_date(value) is not None for value in seen)
+            ):
+                kinds[attribute] = "date"
+            elif units:
+                kinds[attribute] = "age"
+                age_units[attribute] = units[0]
+        patient_of_sample: dict[str, str] = {}
+        for other in tables_by_name.values():
+            if {"sample_id", "patient_id"} <= set(other.column_names):
+                patient_of_sample.update(
+                    zip(other["sample_id"].to_pylist(), other["patient_id"].to_pylist(), strict=True)
+                )
+        return cls(table, rows, kinds, age_units, patient_of_sample)
+
+    def _patient(self, row: dict[str, Any]) -> str:
+        entity: str = row["entity_id"]
+        return entity if row["entity_type"] == "patient" else self.patient_of_sample.get(entity, entity)
+
+    def dates(self) -> Iterator[tuple[str, str, dt.date]]:
+        """(patient, attribute, date) of every date attribute's value, for the anchors."""
+        for row in self.rows:
+            if self.kinds.get(row["attribute"]) == "date" and (day := parse_date(row["value"])):
+                yield self._patient(row), row["attribute"], day
+
+    def deidentified(self, anchors: Mapping[str, dt.date], report: DeidentificationReport) -> pa.Table:
+        kept: list[dict[str, Any]] = []
+        dropped: list[str] = []
+        for row in self.rows:
+            attribute = row["attribute"]
+            kind = self.kinds.get(attribute)
+            where = f"{ATTRIBUTES_TABLE}.{attribute}"
+            if kind == "drop":
+                if attribute not in dropped:
+                    dropped.append(attribute)
                 continue
-    if changed:
-        report.ages_capped["clinical_attributes.value"] += changed
-        attributes = attributes.set_column(
-            attributes.column_names.index("value"), "value", pa.array(values, pa.string())
-        )
-    return attributes
+            if kind == "date":
+                day = parse_date(row["value"])
+                anchor = anchors.get(self._patient(row))
+                if day is None or anchor is None:
+                    report.dates_dropped[where] += 1
+                    continue
+                row = {**row, "attribute": _day_name(attribute), "value": str((day - anchor).days)}
+                row["datatype"] = "NUMBER"
+                report.dates_offset[where] += 1
+            elif kind == "age" and (capped := _capped_age(row["value"], self.age_units[attribute])):
+                row = {**row, "value": capped}
+                report.ages_capped[where] += 1
+            kept.append(row)
+        if dropped:
+            report.columns_dropped[ATTRIBUTES_TABLE] = dropped
+        return pa.Table.from_pylist(kept, schema=self.table.schema)

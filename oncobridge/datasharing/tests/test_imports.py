@@ -121,6 +121,52 @@ def test_a_clinical_tsv_imports_through_its_yaml_mapping(
     assert [source["kind"] for source in version.sources] == ["clinical", "mapping"]
 
 
+def test_a_cbioportal_file_with_identifiers_is_stored_without_them(
+    make_dataset: MakeDataset, import_as_dana: Import
+) -> None:
+    version = import_as_dana(
+        make_dataset(), cbioportal_clinical=[FIXTURES / "data_clinical_patient_identifiers.txt"]
+    )
+
+    rows = table(version, "clinical_attributes")
+    stored = {(row["attribute"], row["value"]) for row in rows}
+    assert {row["attribute"] for row in rows} >= {"DAY_OF_DIAGNOSIS", "LAST_CONTACT_DAY", "AGE_AT_DIAGNOSIS"}
+    assert not {"PATIENT_NAME", "DATE_OF_DIAGNOSIS"} & {attribute for attribute, _ in stored}
+    assert ("AGE_AT_DIAGNOSIS", "93") not in stored
+    assert ("AGE_AT_DIAGNOSIS", "90") in stored
+    report = version.deidentification
+    assert report["columns_dropped"] == {"clinical_attributes": ["PATIENT_NAME"]}
+    assert report["dates_offset"]["clinical_attributes.DATE_OF_DIAGNOSIS"] == 4
+    assert report["dates_dropped"] == {"clinical_attributes.LAST_CONTACT_DATE": 1}
+    assert report["ages_capped"] == {"clinical_attributes.AGE_AT_DIAGNOSIS": 1}
+
+
+def test_a_mapped_identifier_date_or_age_is_de_identified_by_its_name_or_its_column(
+    make_dataset: MakeDataset, import_as_dana: Import
+) -> None:
+    version = import_as_dana(
+        make_dataset(),
+        clinical=FIXTURES / "clinical_identifiers.tsv",
+        mapping=FIXTURES / "identifiers_mapping.yaml",
+    )
+
+    stored = {
+        (row["entity_id"], row["attribute"]): row["value"] for row in table(version, "clinical_attributes")
+    }
+    assert stored == {
+        ("A1", "dx_day"): "0",
+        ("A1", "AGE_AT_DIAGNOSIS"): "70",
+        ("A1", "grade"): "2",
+        ("A2", "dx_day"): "0",
+        ("A2", "AGE_AT_DIAGNOSIS"): "90",
+        ("A2", "grade"): "3",
+    }
+    report = version.deidentification
+    assert report["columns_dropped"] == {"clinical_attributes": ["patient_name", "record"]}
+    assert report["dates_offset"] == {"clinical_attributes.dx_date": 2}
+    assert report["ages_capped"] == {"clinical_attributes.AGE_AT_DIAGNOSIS": 1}
+
+
 def test_importing_a_maf_keeps_the_clinical_tables_of_the_previous_version(
     clinical_dataset: Dataset, import_as_dana: Import
 ) -> None:
