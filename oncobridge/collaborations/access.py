@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from oncobridge.accounts.access import can_manage_organisation, viewer_for
-from oncobridge.accounts.models import Role
+from oncobridge.accounts.models import Organisation, Role
 from oncobridge.collaborations import selectors
 from oncobridge.collaborations.models import (
     ActionItem,
@@ -208,6 +208,21 @@ def can_manage_agreement(viewer: Viewer, agreement: Agreement) -> bool:
     return any(
         can_manage_organisation(viewer, organisation_id)
         for organisation_id in agreement.parties.values_list("pk", flat=True)
+    )
+
+
+def agreement_signing_parties(viewer: Viewer, agreement: Agreement) -> list[Organisation]:
+    """The parties this person signs for: those where they hold the alliance-manager role themselves.
+
+    Unlike `can_manage_agreement`, the role must be held in that very organisation, and a platform admin
+    signs for nobody: a signature binds an organisation, so only its own manager gives it.
+    """
+    if viewer.user_id is None:
+        return []
+    return list(
+        agreement.parties.filter(memberships__user_id=viewer.user_id, memberships__role=Role.ALLIANCE_MANAGER)
+        .distinct()
+        .order_by("name")
     )
 
 

@@ -71,6 +71,7 @@ from oncobridge.collaborations.schemas import (
     PublicationIn,
     RaciIn,
     ResponsibilityOut,
+    SignIn,
     StageChangeIn,
     StageChangeOut,
     TransitionIn,
@@ -560,6 +561,18 @@ def agreement_transition(request: HttpRequest, agreement_id: int, payload: Trans
         effective_date=payload.effective_date,
         expiry_date=payload.expiry_date,
     )
+
+
+@router.post(
+    "/agreements/{agreement_id}/sign",
+    response=AgreementOut,
+    summary="Sign for your organisation; the last party's signature executes the agreement",
+)
+def agreement_sign(request: HttpRequest, agreement_id: int, payload: SignIn) -> Agreement:
+    user = api_caller(request)
+    agreement = access.agreement_for_user(user, agreement_id)
+    party = organisation_named(payload.organisation) if payload.organisation else None
+    return services.agreement_sign(actor=user, agreement=agreement, organisation=party)
 
 
 # Calendars

@@ -30,6 +30,7 @@ __all__ = [
     "ActionItemFormSet",
     "AgreementFilterForm",
     "AgreementForm",
+    "AgreementSignForm",
     "AgreementTransitionForm",
     "CheckInForm",
     "CheckInRecordForm",
@@ -332,17 +333,28 @@ class AgreementForm(PortfolioForm):
 
 
 class AgreementTransitionForm(PortfolioForm):
-    status = forms.ChoiceField(choices=(), label="New status")
+    # Any status parses; the service says why one may not be reached (executed: by signatures only).
+    status = forms.ChoiceField(choices=AgreementStatus.choices, label="New status")
     effective_date = forms.DateField(widget=DATE_INPUT, required=False, label="Effective date")
     expiry_date = forms.DateField(widget=DATE_INPUT, required=False, label="Expiry date")
 
     def __init__(self, *args: Any, next_statuses: Iterable[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
+        self.fields["status"].widget.choices = [
             (status, AgreementStatus(status).label)
             for status in AgreementStatus.values
             if status in next_statuses
         ]
+
+
+class AgreementSignForm(forms.Form):
+    """Which party the signer signs for (one of the agreement's parties)."""
+
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False)
+
+    def __init__(self, *args: Any, parties: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = parties  # type: ignore[attr-defined]
 
 
 class RaciForm(forms.Form):

@@ -340,6 +340,31 @@ class Agreement(TimeStampedModel):
         return self.title
 
 
+class AgreementSignature(models.Model):
+    """One party's signature: an alliance manager of that organisation signed for it.
+
+    An agreement is executed when every party has signed; no one party executes it alone.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"], name="agreement_signature_once_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} signed for {self.organisation}"
+
+
 class OutputKind(models.TextChoices):
     PUBLICATION = "publication", "Publication"
     PATENT = "patent", "Patent"
@@ -396,6 +421,7 @@ class ActivityKind(models.TextChoices):
     ACTION_ASSIGNED = "action_assigned", "Action item assigned"
     DOCUMENT_UPLOADED = "document_uploaded", "Document uploaded"
     AGREEMENT_TRANSITION = "agreement_transition", "Agreement status changed"
+    AGREEMENT_SIGNED = "agreement_signed", "Agreement signed"
     OUTPUT_ADDED = "output_added", "Output recorded"
 
 

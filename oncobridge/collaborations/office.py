@@ -269,7 +269,9 @@ def pipeline(
     if party is not None:
         agreements = agreements.filter(Q(pk__in=Agreement.objects.filter(parties=party).values("pk")))
     rows = list(
-        agreements.prefetch_related("parties").select_related("project").order_by("-created_at", "-id")
+        agreements.prefetch_related("parties", "documents", selectors.signatures_prefetch())
+        .select_related("project")
+        .order_by("-created_at", "-id")
     )
     columns = [
         PipelineColumn(status.value, status.label, [a for a in rows if a.status == status.value])

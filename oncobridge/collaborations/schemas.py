@@ -324,6 +324,12 @@ class AgreementIn(Schema):
     document_ids: list[int] = Field(default_factory=list, max_length=MAX_IDS)
 
 
+class SignatureOut(Schema):
+    organisation: str = Field(alias="organisation.slug")
+    signed_by: PersonOut | None
+    signed_at: datetime
+
+
 class AgreementOut(Schema):
     id: int
     title: str
@@ -335,7 +341,12 @@ class AgreementOut(Schema):
     expiry_date: date | None
     executed_at: datetime | None
     document_ids: list[int]
+    signatures: list[SignatureOut]
     created_at: datetime
+
+    @staticmethod
+    def resolve_signatures(obj: object) -> list[object]:
+        return list(obj.signatures.all())  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_parties(obj: object) -> list[str]:
@@ -355,6 +366,12 @@ class TransitionIn(Schema):
     status: AgreementStatusName
     effective_date: date | None = None
     expiry_date: date | None = None
+
+
+class SignIn(Schema):
+    organisation: Slug | None = Field(
+        None, description="The party you sign for; needed only if you manage several of the parties."
+    )
 
 
 class ExpiringQuery(Schema):

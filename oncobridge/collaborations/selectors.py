@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from oncobridge.collaborations import access
@@ -15,6 +15,7 @@ from oncobridge.collaborations.models import (
     ActionItem,
     Agreement,
     AgreementKind,
+    AgreementSignature,
     AgreementStatus,
     CheckIn,
     Goal,
@@ -129,12 +130,21 @@ def task_list(*, user: Any, include_done: bool = False) -> QuerySet[ActionItem]:
 def agreement_list(
     *, viewer: Viewer, kind: str | None = None, status: str | None = None
 ) -> QuerySet[Agreement]:
-    agreements = access.visible_agreements(viewer).prefetch_related("parties", "documents")
+    agreements = access.visible_agreements(viewer).prefetch_related(
+        "parties", "documents", signatures_prefetch()
+    )
     if kind:
         agreements = agreements.filter(kind=kind)
     if status:
         agreements = agreements.filter(status=status)
     return agreements.order_by("-created_at", "-id")
+
+
+def signatures_prefetch() -> Prefetch[Any]:
+    """An agreement's signatures with who signed for which party, in one query for a whole list."""
+    return Prefetch(
+        "signatures", queryset=AgreementSignature.objects.select_related("organisation", "signed_by")
+    )
 
 
 def agreements_expiring(*, within_days: int, today: dt.date | None = None) -> QuerySet[Agreement]:
@@ -146,7 +156,7 @@ def agreements_expiring(*, within_days: int, today: dt.date | None = None) -> Qu
             expiry_date__gte=today,
             expiry_date__lte=today + dt.timedelta(days=within_days),
         )
-        .prefetch_related("parties")
+        .prefetch_related("parties", "documents", signatures_prefetch())
         .order_by("expiry_date", "id")
     )
 

@@ -26,6 +26,7 @@ from oncobridge.collaborations.models import (
     ActivityKind,
     Agreement,
     AgreementKind,
+    AgreementSignature,
     AgreementStatus,
     CheckIn,
     Confidentiality,
@@ -56,12 +57,11 @@ from oncobridge.portfolio.models import ResearchAsset
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
-# Which status an agreement may move to from each status; expired and terminated are final.
+# Which status an agreement may move to from each status; expired and terminated are final. Executed is
+# missing on purpose: an agreement in negotiation becomes executed only when every party has signed it.
 AGREEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     AgreementStatus.DRAFT: frozenset({AgreementStatus.IN_NEGOTIATION, AgreementStatus.TERMINATED}),
-    AgreementStatus.IN_NEGOTIATION: frozenset(
-        {AgreementStatus.DRAFT, AgreementStatus.EXECUTED, AgreementStatus.TERMINATED}
-    ),
+    AgreementStatus.IN_NEGOTIATION: frozenset({AgreementStatus.DRAFT, AgreementStatus.TERMINATED}),
     AgreementStatus.EXECUTED: frozenset({AgreementStatus.EXPIRED, AgreementStatus.TERMINATED}),
     AgreementStatus.EXPIRED: frozenset(),
     AgreementStatus.TERMINATED: frozenset(),
@@ -744,8 +744,18 @@ def agreement_transition(
     effective_date: dt.date | None = None,
     expiry_date: dt.date | None = None,
 ) -> Agreement:
-    """Move an agreement along draft → in negotiation → executed → expired or terminated."""
+    """Move an agreement along draft → in negotiation, or to expired or terminated.
+
+    Executed is reached only by every party signing (`agreement_sign`). Going back to draft reopens the
+    terms, so the signatures given so far are withdrawn.
+    """
     to_status = _choice(to_status, AgreementStatus, "status")
+    if to_status == AgreementStatus.EXECUTED:
+        raise Conflict(
+            "An agreement is executed when every party has signed it: each party's alliance manager signs "
+            "for their own organisation.",
+            field="status",
+        )
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     from_status = locked.status
     if to_status not in AGREEMENT_TRANSITIONS[from_status]:
@@ -758,48 +768,141 @@ def agreement_transition(
         locked.effective_date = effective_date
     if expiry_date is not None:
         locked.expiry_date = expiry_date
-    if to_status == AgreementStatus.EXECUTED:
-        if locked.effective_date is None:
-            raise ServiceError("An executed agreement needs an effective date.", field="effective_date")
-        locked.executed_at = timezone.now()
     if locked.effective_date and locked.expiry_date and locked.expiry_date < locked.effective_date:
         raise ServiceError("An agreement expires after it takes effect.", field="expiry_date")
+    withdrawn: list[str] = []
+    if to_status == AgreementStatus.DRAFT:
+        signatures = locked.signatures.select_related("organisation")
+        withdrawn = sorted(signature.organisation.slug for signature in signatures)
+        signatures.delete()
     locked.status = to_status
     locked.save()
+    detail = {"withdrawn": withdrawn} if withdrawn else {}
+    _agreement_status_recorded(actor=actor, agreement=locked, from_status=from_status, **detail)
+    return locked
+
+
+def _agreement_status_recorded(
+    *, actor: User | None, agreement: Agreement, from_status: str, **detail: Any
+) -> None:
+    """Audit a status change and tell the project's feed, party members and party managers of it."""
     audit_record(
         actor=actor,
         action="agreement.transition",
-        target=locked,
+        target=agreement,
         from_status=from_status,
-        to=to_status,
-        effective_date=locked.effective_date.isoformat() if locked.effective_date else None,
-        expiry_date=locked.expiry_date.isoformat() if locked.expiry_date else None,
+        to=agreement.status,
+        effective_date=agreement.effective_date.isoformat() if agreement.effective_date else None,
+        expiry_date=agreement.expiry_date.isoformat() if agreement.expiry_date else None,
+        **detail,
     )
-    if locked.project is not None:
-        party_ids = set(locked.parties.values_list("pk", flat=True))
+    if agreement.project is not None:
+        party_ids = set(agreement.parties.values_list("pk", flat=True))
         party_members = {
             person.pk: person
-            for person in _project_people(locked.project)
+            for person in _project_people(agreement.project)
             if Membership.objects.filter(user=person, organisation_id__in=party_ids).exists()
         }
         activity_record(
             actor=actor,
-            project=locked.project,
+            project=agreement.project,
             kind=ActivityKind.AGREEMENT_TRANSITION,
             summary=(
-                f"The agreement “{locked.title}” went from {AgreementStatus(from_status).label.lower()} to "
-                f"{locked.get_status_display().lower()}."
+                f"The agreement “{agreement.title}” went from {AgreementStatus(from_status).label.lower()} "
+                f"to {agreement.get_status_display().lower()}."
             ),
-            notify_people=[*party_members.values(), *_party_managers(locked)],
+            notify_people=[*party_members.values(), *_party_managers(agreement.parties.all())],
+            agreement=agreement,
+        )
+
+
+def _signing_party(actor: User, agreement: Agreement, organisation: Organisation | None) -> Organisation:
+    """The party the actor signs for: one where they are an alliance manager themselves."""
+    signable = access.agreement_signing_parties(viewer_for(actor), agreement)
+    if organisation is None:
+        if not signable:
+            raise PermissionDenied("Only an alliance manager of one of the parties signs for it.")
+        if len(signable) > 1:
+            raise ServiceError(
+                "You manage several of the parties: say which one you sign for.", field="organisation"
+            )
+        return signable[0]
+    if organisation.pk in {party.pk for party in signable}:
+        return organisation
+    if agreement.parties.filter(pk=organisation.pk).exists():
+        raise PermissionDenied(f"Only an alliance manager of {organisation.name} signs for it.")
+    raise ServiceError(f"{organisation.name} is not a party to this agreement.", field="organisation")
+
+
+@transaction.atomic
+def agreement_sign(
+    *, actor: User, agreement: Agreement, organisation: Organisation | None = None
+) -> Agreement:
+    """Sign an agreement in negotiation for one's own organisation; the last party to sign executes it.
+
+    No party executes an agreement alone: each party's own alliance manager signs for it, and one person
+    signs for one party only. Without an agreed effective date, the agreement takes effect on the day of
+    the last signature.
+    """
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    party = _signing_party(actor, locked, organisation)
+    if locked.status != AgreementStatus.IN_NEGOTIATION:
+        raise Conflict(
+            f"Only an agreement in negotiation is signed; this one is {locked.get_status_display().lower()}.",
+            field="status",
+        )
+    today = timezone.localdate()
+    if locked.expiry_date is not None and locked.expiry_date < today:
+        raise ServiceError(
+            "The agreement's expiry date has passed: take it back to draft and agree new dates.",
+            field="expiry_date",
+        )
+    if locked.signatures.filter(organisation=party).exists():
+        raise Conflict(f"{party.name} has already signed this agreement.", field="organisation")
+    if locked.signatures.filter(signed_by=actor).exists():
+        raise Conflict(
+            "You have already signed for another party; each party signs through its own manager.",
+            field="organisation",
+        )
+    AgreementSignature.objects.create(agreement=locked, organisation=party, signed_by=actor)
+    audit_record(actor=actor, action="agreement.sign", target=locked, organisation=party.slug)
+    waiting = list(locked.parties.exclude(pk__in=locked.signatures.values("organisation")).order_by("name"))
+    if not waiting:
+        from_status = locked.status
+        locked.status = AgreementStatus.EXECUTED
+        locked.executed_at = timezone.now()
+        if locked.effective_date is None:
+            locked.effective_date = today
+        locked.save()
+        _agreement_status_recorded(actor=actor, agreement=locked, from_status=from_status, via="signatures")
+        return locked
+    summary = (
+        f"{party.name} signed the agreement “{locked.title}” ({actor.display_name}); awaiting "
+        f"{', '.join(organisation.name for organisation in waiting)}."
+    )
+    to_sign = _party_managers(waiting)
+    if locked.project is not None:
+        activity_record(
+            actor=actor,
+            project=locked.project,
+            kind=ActivityKind.AGREEMENT_SIGNED,
+            summary=summary,
+            notify_people=to_sign,
             agreement=locked,
+        )
+    else:
+        notify(
+            recipients=[person for person in to_sign if person.pk != actor.pk],
+            verb=summary,
+            target_url=reverse("collaborations:agreement_detail", args=[locked.pk]),
         )
     return locked
 
 
-def _party_managers(agreement: Agreement) -> list[User]:
+def _party_managers(organisations: Iterable[Organisation]) -> list[User]:
     return list(
         User.objects.filter(
-            memberships__organisation__in=agreement.parties.all(),
+            memberships__organisation__in=list(organisations),
             memberships__role=Role.ALLIANCE_MANAGER,
             is_active=True,
         ).distinct()
@@ -815,7 +918,7 @@ def agreement_reminders_send(*, within_days: int, today: dt.date | None = None) 
             continue
         assert agreement.expiry_date is not None  # noqa: S101 - the selector only returns dated agreements
         notify(
-            recipients=_party_managers(agreement),
+            recipients=_party_managers(agreement.parties.all()),
             verb=f"The agreement “{agreement.title}” expires on {agreement.expiry_date:%Y-%m-%d}.",
         )
         agreement.reminded_for_expiry = agreement.expiry_date

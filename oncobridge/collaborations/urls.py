@@ -40,6 +40,7 @@ urlpatterns = [
     path("agreements/new/", views.agreement_create, name="agreement_create"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/transition/", views.agreement_transition, name="agreement_transition"),
+    path("agreements/<int:pk>/sign/", views.agreement_sign, name="agreement_sign"),
     # The alliance office (office_views): dashboard, pipeline, outputs, activity, export
     path("office/", office_views.dashboard, name="office_dashboard"),
     path("office/pipeline/", office_views.pipeline, name="office_pipeline"),

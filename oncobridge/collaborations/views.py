@@ -28,6 +28,7 @@ from oncobridge.collaborations.forms import (
     ActionItemFormSet,
     AgreementFilterForm,
     AgreementForm,
+    AgreementSignForm,
     AgreementTransitionForm,
     CheckInForm,
     CheckInRecordForm,
@@ -901,6 +902,7 @@ def _agreement_page(
     agreement: Any,
     form: AgreementTransitionForm | None,
     status: int = 200,
+    sign_error: str = "",
 ) -> HttpResponse:
     can_manage = access.can_manage_agreement(viewer, agreement)
     next_statuses = services.AGREEMENT_TRANSITIONS[agreement.status]
@@ -915,9 +917,14 @@ def _agreement_page(
         agreement.project_id is not None
         and access.visible_projects(viewer).filter(pk=agreement.project_id).exists()
     )
+    parties = list(agreement.parties.order_by("name"))
+    signatures = list(agreement.signatures.select_related("organisation", "signed_by"))
+    signed = {signature.organisation_id for signature in signatures}
+    negotiating = agreement.status == AgreementStatus.IN_NEGOTIATION
+    has_signed = any(signature.signed_by_id == viewer.user_id for signature in signatures)
     context = {
         "agreement": agreement,
-        "parties": agreement.parties.order_by("name"),
+        "parties": parties,
         "history": [
             (event, _status_label(event.detail.get("from_status")), _status_label(event.detail.get("to")))
             for event in selectors.agreement_history(agreement=agreement).select_related("actor")
@@ -927,6 +934,14 @@ def _agreement_page(
         "project_visible": project_visible,
         "form": form if can_manage else None,
         "today": timezone.localdate(),
+        "signatures": signatures,
+        "awaiting": [party for party in parties if party.pk not in signed] if negotiating else [],
+        "sign_for": [
+            party for party in access.agreement_signing_parties(viewer, agreement) if party.pk not in signed
+        ]
+        if negotiating and not has_signed
+        else [],
+        "sign_error": sign_error,
     }
     return render(request, "collaborations/agreement_detail.html", context, status=status)
 
@@ -949,6 +964,32 @@ def agreement_transition(request: HttpRequest, viewer: Viewer, pk: int) -> HttpR
             messages.success(request, f"The agreement is now {changed.get_status_display().lower()}.")
             return redirect("collaborations:agreement_detail", pk=agreement.pk)
     return _agreement_page(request, viewer, agreement, form, status=400)
+
+
+@member_view
+@require_POST
+def agreement_sign(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
+    agreement = access.agreement_for_user(request.user, pk)
+    form = AgreementSignForm(request.POST, parties=agreement.parties.all())
+    if not form.is_valid():
+        return _agreement_page(
+            request, viewer, agreement, None, status=400, sign_error="Choose one of the parties to sign for."
+        )
+    try:
+        signed = services.agreement_sign(
+            actor=_actor(request), agreement=agreement, organisation=form.cleaned_data["organisation"]
+        )
+    except (NotFound, PermissionDenied):
+        raise
+    except ServiceError as error:
+        return _agreement_page(
+            request, viewer, agreement, None, status=error.status, sign_error=error.message
+        )
+    if signed.status == AgreementStatus.EXECUTED:
+        messages.success(request, "Every party has signed: the agreement is executed.")
+    else:
+        messages.success(request, "Your organisation's signature is recorded.")
+    return redirect("collaborations:agreement_detail", pk=agreement.pk)
 
 
 def _status_label(status: Any) -> str:

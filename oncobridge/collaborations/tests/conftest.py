@@ -2,6 +2,8 @@
 
 Ivan leads it; Paula (Acme, under CDA with the centre), Gary (Globex, no CDA) and Nora (the university) are
 members. Alice manages the centre; Tess belongs to the centre but not to the project; Oscar belongs nowhere.
+Each partner organisation has its own alliance manager too (`managers`): Arthur at Acme, Greta at Globex,
+Ursula at the university; none of them is on the project.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from django.test import Client
 from django.utils import timezone
 
 from oncobridge.accounts.access import viewer_for
-from oncobridge.accounts.models import User
-from oncobridge.accounts.services import token_create
+from oncobridge.accounts.models import Role, User
+from oncobridge.accounts.services import token_create, user_create
 from oncobridge.collaborations.models import Document, Milestone, Project
 from oncobridge.collaborations.services import (
     document_upload,
@@ -26,7 +28,7 @@ from oncobridge.collaborations.services import (
     project_create,
     project_member_add,
 )
-from oncobridge.conftest import Alliance
+from oncobridge.conftest import PASSWORD, Alliance
 
 API = "/api/v1"
 
@@ -54,6 +56,31 @@ class Joint:
     protocol: Document  # internal
     term_sheet: Document  # confidential
     assay: Milestone  # owned by Ivan, due in a week
+
+
+@dataclass
+class Managers:
+    arthur: User  # alliance manager, Acme
+    greta: User  # alliance manager, Globex
+    ursula: User  # alliance manager, Northern University
+
+
+@pytest.fixture
+def managers(alliance: Alliance) -> Managers:
+    def manager(email: str, name: str, organisation: Any) -> User:
+        return user_create(
+            email=email,
+            full_name=name,
+            organisation=organisation,
+            role=Role.ALLIANCE_MANAGER,
+            password=PASSWORD,
+        )
+
+    return Managers(
+        arthur=manager("arthur@acme.example", "Arthur Acme", alliance.acme),
+        greta=manager("greta@globex.example", "Greta Globex", alliance.globex),
+        ursula=manager("ursula@northern.example", "Ursula University", alliance.university),
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from oncobridge.collaborations.models import ActivityKind, Milestone
 from oncobridge.collaborations.services import (
     ActionItemSpec,
     agreement_create,
+    agreement_sign,
     agreement_transition,
     checkin_create,
     checkin_record,
@@ -26,7 +27,7 @@ from oncobridge.collaborations.services import (
     milestone_update,
     project_stage_change,
 )
-from oncobridge.collaborations.tests.conftest import Joint, call, today
+from oncobridge.collaborations.tests.conftest import Joint, Managers, call, today
 from oncobridge.conftest import PASSWORD, Alliance
 from oncobridge.matching.models import Notification
 
@@ -158,6 +159,33 @@ def test_an_agreement_change_is_shown_only_to_members_of_its_parties(
     assert notified(alliance.ivan, "Globex MTA")
     assert not any("Globex MTA" in entry["summary"] for entry in feed(alliance.paula, joint))
     assert not notified(alliance.paula, "Globex MTA")
+
+
+def test_the_last_signature_puts_the_execution_in_the_projects_feed(
+    alliance: Alliance, joint: Joint, managers: Managers
+) -> None:
+    agreement = agreement_create(
+        viewer=viewer_for(alliance.alice),
+        actor=alliance.alice,
+        title="Globex MTA",
+        kind="mta",
+        parties=[alliance.centre, alliance.globex],
+        project=joint.project,
+    )
+    agreement_transition(actor=alliance.alice, agreement=agreement, to_status="in_negotiation")
+
+    agreement_sign(actor=managers.greta, agreement=agreement)
+    agreement_sign(actor=alliance.alice, agreement=agreement)
+
+    summaries = [(entry["kind"], entry["summary"]) for entry in feed(alliance.gary, joint)[:2]]
+    assert summaries == [
+        (ActivityKind.AGREEMENT_TRANSITION, "The agreement “Globex MTA” went from in negotiation to executed."),
+        (
+            ActivityKind.AGREEMENT_SIGNED,
+            "Globex Pharma signed the agreement “Globex MTA” (Greta Globex); awaiting St Olaf Cancer Centre.",
+        ),
+    ]
+    assert notified(alliance.gary, "went from in negotiation to executed")
 
 
 def test_an_overdue_milestone_tells_its_owner_once_per_due_date(alliance: Alliance, joint: Joint) -> None:

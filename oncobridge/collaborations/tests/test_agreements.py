@@ -1,4 +1,5 @@
-"""Agreements: validated, audited transitions; expiry reminders; the pipeline with time to execution."""
+"""Agreements: validated, audited transitions; execution by every party's signature; expiry reminders; the
+pipeline with time to execution. Greta manages Globex, the other party of the MTAs drafted here."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from oncobridge.accounts.models import Role
+from oncobridge.accounts.services import membership_add
 from oncobridge.collaborations.models import Agreement, AgreementKind, AgreementStatus
 from oncobridge.collaborations.services import agreement_reminders_send
-from oncobridge.collaborations.tests.conftest import Joint, call, today
+from oncobridge.collaborations.tests.conftest import Joint, Managers, call, today
 from oncobridge.conftest import Alliance
 from oncobridge.core.models import AuditEvent
 from oncobridge.matching.models import Notification
@@ -34,14 +37,30 @@ def move(alliance: Alliance, agreement_id: int, status: str, **extra: Any) -> An
     )
 
 
-def test_an_agreement_goes_from_draft_through_negotiation_to_executed(alliance: Alliance) -> None:
-    agreement = draft(alliance)
+def sign(person: Any, agreement_id: int, **body: Any) -> Any:
+    return call(person, "post", f"/agreements/{agreement_id}/sign", body)
 
-    move(alliance, agreement["id"], "in_negotiation")
-    executed = move(alliance, agreement["id"], "executed", effective_date=str(today())).json()
+
+def negotiating(alliance: Alliance, **extra: Any) -> dict[str, Any]:
+    agreement = draft(alliance, **extra)
+    assert move(alliance, agreement["id"], "in_negotiation").status_code == 200
+    return agreement
+
+
+def test_an_agreement_goes_from_draft_through_negotiation_to_executed_by_both_signatures(
+    alliance: Alliance, managers: Managers
+) -> None:
+    agreement = negotiating(alliance, effective_date=str(today()))
+
+    sign(managers.greta, agreement["id"])
+    executed = sign(alliance.alice, agreement["id"]).json()
 
     assert executed["status"] == "executed"
     assert executed["executed_at"] is not None
+    assert [(s["organisation"], s["signed_by"]["email"]) for s in executed["signatures"]] == [
+        ("globex", managers.greta.email),
+        ("st-olaf", alliance.alice.email),
+    ]
     assert list(
         AuditEvent.objects.filter(action="agreement.transition")
         .order_by("id")
@@ -49,15 +68,157 @@ def test_an_agreement_goes_from_draft_through_negotiation_to_executed(alliance: 
     ) == ["in_negotiation", "executed"]
 
 
-def test_an_agreement_cannot_be_executed_without_an_effective_date(alliance: Alliance) -> None:
-    agreement = draft(alliance)
-    move(alliance, agreement["id"], "in_negotiation")
+def test_one_partys_signature_leaves_the_agreement_in_negotiation(
+    alliance: Alliance, managers: Managers
+) -> None:
+    agreement = negotiating(alliance)
 
-    response = move(alliance, agreement["id"], "executed")
+    response = sign(managers.greta, agreement["id"])
 
-    assert response.status_code == 400
-    assert response.json()["field"] == "effective_date"
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["executed_at"]) == ("in_negotiation", None)
+
+
+def test_a_partner_manager_alone_cannot_execute_a_cda_with_the_centre(
+    alliance: Alliance, managers: Managers, joint: Joint
+) -> None:
+    cda = call(
+        managers.greta,
+        "post",
+        "/agreements",
+        {"title": "Globex CDA", "kind": "cda", "parties": ["globex", "st-olaf"]},
+    ).json()
+    path = f"/agreements/{cda['id']}/transitions"
+    call(managers.greta, "post", path, {"status": "in_negotiation"})
+
+    refused = call(managers.greta, "post", path, {"status": "executed", "effective_date": str(today())})
+    sign(managers.greta, cda["id"])
+
+    assert refused.status_code == 409
+    assert "every party has signed" in refused.json()["detail"]
+    assert Agreement.objects.get(pk=cda["id"]).status == AgreementStatus.IN_NEGOTIATION
+    documents = call(alliance.gary, "get", f"/joint-projects/{joint.project.pk}/documents").json()
+    assert [document["title"] for document in documents] == ["Screening protocol"]
+
+
+def test_a_cda_signed_by_both_parties_opens_the_confidential_document_to_the_partner(
+    alliance: Alliance, managers: Managers, joint: Joint
+) -> None:
+    cda = call(
+        managers.greta,
+        "post",
+        "/agreements",
+        {"title": "Globex CDA", "kind": "cda", "parties": ["globex", "st-olaf"]},
+    ).json()
+    call(managers.greta, "post", f"/agreements/{cda['id']}/transitions", {"status": "in_negotiation"})
+
+    sign(managers.greta, cda["id"])
+    sign(alliance.alice, cda["id"])
+
+    documents = call(alliance.gary, "get", f"/joint-projects/{joint.project.pk}/documents").json()
+    assert sorted(document["title"] for document in documents) == ["Screening protocol", "Term sheet"]
+
+
+def test_without_an_agreed_effective_date_the_agreement_takes_effect_on_the_last_signature(
+    alliance: Alliance, managers: Managers
+) -> None:
+    agreement = negotiating(alliance)
+
+    sign(managers.greta, agreement["id"])
+    executed = sign(alliance.alice, agreement["id"]).json()
+
+    assert executed["effective_date"] == str(today())
+
+
+def test_a_non_party_cannot_sign(alliance: Alliance, managers: Managers) -> None:
+    agreement = negotiating(alliance)
+
+    response = sign(managers.ursula, agreement["id"])
+
+    assert response.status_code == 404
+    assert not Agreement.objects.get(pk=agreement["id"]).signatures.exists()
+
+
+def test_a_party_member_who_is_not_its_alliance_manager_cannot_sign(alliance: Alliance) -> None:
+    agreement = negotiating(alliance)
+
+    response = sign(alliance.gary, agreement["id"])
+
+    assert response.status_code == 403
+    assert not Agreement.objects.get(pk=agreement["id"]).signatures.exists()
+
+
+def test_a_manager_cannot_sign_for_the_other_party(alliance: Alliance) -> None:
+    agreement = negotiating(alliance)
+
+    response = sign(alliance.alice, agreement["id"], organisation="globex")
+
+    assert response.status_code == 403
+    assert not Agreement.objects.get(pk=agreement["id"]).signatures.exists()
+
+
+def test_a_party_signs_only_once(alliance: Alliance) -> None:
+    agreement = negotiating(alliance)
+    sign(alliance.alice, agreement["id"])
+
+    response = sign(alliance.alice, agreement["id"])
+
+    assert response.status_code == 409
+    assert Agreement.objects.get(pk=agreement["id"]).signatures.count() == 1
+
+
+def test_one_person_managing_both_parties_signs_for_one_of_them_only(alliance: Alliance) -> None:
+    membership_add(user=alliance.alice, organisation=alliance.globex, role=Role.ALLIANCE_MANAGER)
+    agreement = negotiating(alliance)
+    sign(alliance.alice, agreement["id"], organisation="st-olaf")
+
+    response = sign(alliance.alice, agreement["id"], organisation="globex")
+
+    assert response.status_code == 409
     assert Agreement.objects.get(pk=agreement["id"]).status == AgreementStatus.IN_NEGOTIATION
+
+
+def test_a_draft_is_not_signed(alliance: Alliance) -> None:
+    agreement = draft(alliance)
+
+    response = sign(alliance.alice, agreement["id"])
+
+    assert response.status_code == 409
+    assert response.json()["field"] == "status"
+
+
+def test_taking_an_agreement_back_to_draft_withdraws_its_signatures(alliance: Alliance) -> None:
+    agreement = negotiating(alliance)
+    sign(alliance.alice, agreement["id"])
+
+    move(alliance, agreement["id"], "draft")
+
+    assert not Agreement.objects.get(pk=agreement["id"]).signatures.exists()
+    event = AuditEvent.objects.filter(action="agreement.transition").latest("id")
+    assert event.detail["withdrawn"] == ["st-olaf"]
+
+
+def test_each_signature_is_audited(alliance: Alliance, managers: Managers) -> None:
+    agreement = negotiating(alliance)
+
+    sign(managers.greta, agreement["id"])
+
+    event = AuditEvent.objects.get(action="agreement.sign")
+    assert (event.actor, event.target_id, event.detail) == (
+        managers.greta,
+        str(agreement["id"]),
+        {"organisation": "globex"},
+    )
+
+
+def test_a_signature_tells_the_managers_still_to_sign(alliance: Alliance, managers: Managers) -> None:
+    agreement = negotiating(alliance)
+
+    sign(managers.greta, agreement["id"])
+
+    notice = Notification.objects.get(recipient=alliance.alice)
+    assert "Globex Pharma signed the agreement “Globex MTA”" in notice.verb
+    assert "awaiting St Olaf Cancer Centre" in notice.verb
 
 
 @pytest.mark.parametrize(
@@ -135,13 +296,16 @@ def test_a_renewed_agreement_is_reminded_again_for_its_new_expiry(alliance: Alli
     assert agreement_reminders_send(within_days=30) == 1
 
 
-def test_the_pipeline_counts_by_status_and_measures_time_to_execution(alliance: Alliance) -> None:
+def test_the_pipeline_counts_by_status_and_measures_time_to_execution(
+    alliance: Alliance, managers: Managers
+) -> None:
     agreement = draft(alliance)
     Agreement.objects.filter(pk=agreement["id"]).update(
         created_at=Agreement.objects.get(pk=agreement["id"]).created_at - dt.timedelta(days=30)
     )
     move(alliance, agreement["id"], "in_negotiation")
-    move(alliance, agreement["id"], "executed", effective_date=str(today()))
+    sign(managers.greta, agreement["id"])
+    sign(alliance.alice, agreement["id"])
     draft(alliance, title="Second MTA")
 
     rows = {row["kind"]: row for row in call(alliance.alice, "get", "/agreements/pipeline").json()}

@@ -25,7 +25,7 @@ from oncobridge.collaborations.models import (
     Project,
     ProjectRole,
 )
-from oncobridge.collaborations.tests.conftest import Joint, today
+from oncobridge.collaborations.tests.conftest import Joint, Managers, today
 from oncobridge.conftest import PASSWORD, Alliance
 from oncobridge.core.models import AuditEvent
 
@@ -886,7 +886,7 @@ def test_the_agreement_list_runs_the_same_number_of_queries_for_many_agreements(
 ) -> None:
     client = client_for(alliance.alice)
     mta(alliance, joint)
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(11) as few:
         client.get(url("agreement_list"))
     for _ in range(5):
         mta(alliance, joint)
@@ -894,25 +894,91 @@ def test_the_agreement_list_runs_the_same_number_of_queries_for_many_agreements(
         client.get(url("agreement_list"))
 
 
-def test_alliance_manager_moves_an_agreement_through_negotiation_to_execution(
+def test_alliance_manager_moves_an_agreement_into_negotiation(alliance: Alliance, joint: Joint) -> None:
+    agreement = mta(alliance, joint)
+    client = client_for(alliance.alice)
+
+    client.post(url("agreement_transition", agreement.pk), {"status": "in_negotiation"})
+
+    html = page(client.get(url("agreement_detail", agreement.pk)))
+    assert "Draft → In negotiation" in html
+    agreement.refresh_from_db()
+    assert agreement.status == "in_negotiation"
+
+
+def test_choosing_executed_in_the_status_form_tells_the_manager_to_sign(
     alliance: Alliance, joint: Joint
 ) -> None:
     agreement = mta(alliance, joint)
     client = client_for(alliance.alice)
     target = url("agreement_transition", agreement.pk)
-
     client.post(target, {"status": "in_negotiation"})
-    refused = client.post(target, {"status": "executed"})
-    client.post(target, {"status": "executed", "effective_date": "2026-01-01", "expiry_date": "2028-01-01"})
+
+    refused = client.post(target, {"status": "executed", "effective_date": "2026-01-01"})
 
     assert refused.status_code == 400
-    assert refused.context["form"].errors["effective_date"] == [
-        "An executed agreement needs an effective date."
-    ]
-    html = page(client.get(url("agreement_detail", agreement.pk)))
-    assert "Draft → In negotiation" in html and "In negotiation → Executed" in html
+    assert "every party has signed it" in refused.context["form"].errors["status"][0]
+    agreement.refresh_from_db()
+    assert agreement.status == "in_negotiation"
+
+
+def test_the_agreement_page_offers_each_manager_to_sign_for_their_own_organisation(
+    alliance: Alliance, joint: Joint, managers: Managers
+) -> None:
+    agreement = mta(alliance, joint)
+    services.agreement_transition(actor=alliance.alice, agreement=agreement, to_status="in_negotiation")
+
+    alice_sees = page(client_for(alliance.alice).get(url("agreement_detail", agreement.pk)))
+    greta_sees = page(client_for(managers.greta).get(url("agreement_detail", agreement.pk)))
+    gary_sees = page(client_for(alliance.gary).get(url("agreement_detail", agreement.pk)))
+
+    assert "Sign for St Olaf Cancer Centre" in alice_sees and "Sign for Globex" not in alice_sees
+    assert "Sign for Globex Pharma" in greta_sees and "Sign for St Olaf" not in greta_sees
+    assert "Sign for" not in gary_sees
+    assert "Awaiting the signature of Globex Pharma" in gary_sees
+
+
+def test_both_managers_sign_on_the_agreement_page_and_it_is_executed(
+    alliance: Alliance, joint: Joint, managers: Managers
+) -> None:
+    agreement = mta(alliance, joint)
+    services.agreement_transition(actor=alliance.alice, agreement=agreement, to_status="in_negotiation")
+
+    first = client_for(managers.greta).post(
+        url("agreement_sign", agreement.pk), {"organisation": alliance.globex.pk}
+    )
+    client_for(alliance.alice).post(url("agreement_sign", agreement.pk), {"organisation": alliance.centre.pk})
+
+    assert first["Location"] == url("agreement_detail", agreement.pk)
     agreement.refresh_from_db()
     assert agreement.status == "executed"
+    html = page(client_for(alliance.gary).get(url("agreement_detail", agreement.pk)))
+    assert "Signed for Globex Pharma by Greta Globex" in html
+    assert "Signed for St Olaf Cancer Centre by Alice Manager" in html
+    assert "In negotiation → Executed" in html
+
+
+def test_signing_for_another_partys_organisation_on_the_page_is_forbidden(
+    alliance: Alliance, joint: Joint
+) -> None:
+    agreement = mta(alliance, joint)
+    services.agreement_transition(actor=alliance.alice, agreement=agreement, to_status="in_negotiation")
+
+    response = client_for(alliance.alice).post(
+        url("agreement_sign", agreement.pk), {"organisation": alliance.globex.pk}
+    )
+
+    assert response.status_code == 403
+    assert not agreement.signatures.exists()
+
+
+def test_signing_a_draft_on_the_page_says_why_not(alliance: Alliance, joint: Joint) -> None:
+    agreement = mta(alliance, joint)
+
+    response = client_for(alliance.alice).post(url("agreement_sign", agreement.pk))
+
+    assert response.status_code == 409
+    assert "Only an agreement in negotiation is signed" in page(response)
 
 
 def test_a_party_member_without_the_manager_role_cannot_change_an_agreement(
