@@ -9,11 +9,12 @@ what that person may see:
 - Otherwise the scope is aggregate-only and small cells are suppressed (a count below the threshold k reads
   "<k"): cohort counts per dataset (a total that would reveal a suppressed dataset count reads ">=N");
   frequencies whose altered or profiled count is small (the frequency is then withheld too); co-occurrence
-  pairs with a small cell (the odds ratio, p and q values are withheld, as they would give the cells back);
-  survival groups smaller than k (no curve, median or test), event counts and numbers at risk below k,
-  curves cut where fewer than k remain at risk; distribution categories and bins below k, and the minimum
-  and maximum (single people's values). Analyses of a cohort smaller than k are refused, and members and
-  oncoprints (one row per person or sample) need row access.
+  pairs with a small cell (all four cells, the odds ratio, p and q values are withheld: with the genes'
+  public frequencies, the other cells or the statistics would give the small one back); survival groups
+  with fewer than k patients or events (no curve, median or test), event counts and numbers at risk
+  below k, curves cut where fewer than k remain at risk; distribution categories and bins below k, and
+  the minimum and maximum (single people's values). Analyses of a cohort smaller than k are refused, and
+  members and oncoprints (one row per person or sample) need row access.
 """
 
 from __future__ import annotations
@@ -285,12 +286,14 @@ def analysis_oncoprint(*, scope: Scope, genes: Sequence[str] | None = None, top:
 
 @dataclass(frozen=True)
 class PairView:
+    """A gene pair's 2x2 table; without row access, a table with a small cell is withheld whole (None)."""
+
     gene_a: str
     gene_b: str
-    both: SuppressedCount
-    a_only: SuppressedCount
-    b_only: SuppressedCount
-    neither: SuppressedCount
+    both: int | None
+    a_only: int | None
+    b_only: int | None
+    neither: int | None
     odds_ratio: float | None
     p_value: float | None
     q_value: float | None
@@ -307,15 +310,17 @@ def analysis_cooccurrence(*, scope: Scope, genes: Sequence[str]) -> list[PairVie
     views = []
     for pair in pairs:
         cells = (pair.both, pair.a_only, pair.b_only, pair.neither)
+        # The genes' altered and profiled counts are public (frequencies), so the other three cells would
+        # give a hidden one back: a table with a small cell is withheld whole.
         hidden = any(scope.small(cell) for cell in cells)
         views.append(
             PairView(
                 gene_a=pair.gene_a,
                 gene_b=pair.gene_b,
-                both=scope.count(pair.both),
-                a_only=scope.count(pair.a_only),
-                b_only=scope.count(pair.b_only),
-                neither=scope.count(pair.neither),
+                both=None if hidden else pair.both,
+                a_only=None if hidden else pair.a_only,
+                b_only=None if hidden else pair.b_only,
+                neither=None if hidden else pair.neither,
                 odds_ratio=None if hidden else _finite(pair.odds_ratio),
                 p_value=None if hidden else _finite(pair.p_value),
                 q_value=None if hidden else _finite(pair.q_value),
@@ -347,7 +352,7 @@ class SurvivalView:
     hazard_ratio: float | None
     hazard_ratio_ci: tuple[float, float] | None
     aggregate_only: bool
-    withheld: list[str] = field(default_factory=list)  # labels of groups too small to show
+    withheld: list[str] = field(default_factory=list)  # groups with too few patients or events to show
 
 
 @dataclass(frozen=True)
@@ -399,7 +404,8 @@ def _survival_groups(scope: Scope, grouping: SurvivalGrouping) -> list[tuple[str
 def _survival_view(scope: Scope, result: SurvivalResult) -> SurvivalView:
     groups, withheld = [], []
     for group in result.groups:
-        if scope.small(group.n):
+        # Few events make the curve's steps (and the median) single people's event times.
+        if scope.small(group.n) or scope.small(group.events):
             withheld.append(group.label)
             groups.append(
                 SurvivalGroupView(

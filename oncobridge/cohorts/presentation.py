@@ -2,7 +2,8 @@
 
 The page, its downloads and the API all start from the same suppressed views (analyses.py), so a chart
 never shows what its table hides: suppressed frequencies and withheld survival groups are left out of the
-chart, a co-occurrence pair with withheld statistics is drawn as untested, and the table reads "<k".
+chart, a withheld co-occurrence pair is drawn as untested, and the table reads "<k" (or a dash for a
+withheld pair's cells).
 """
 
 from __future__ import annotations
@@ -128,13 +129,20 @@ def _cooccurrence(scope: Scope, options: Mapping[str, str]) -> Rendered:
         genes = [view.gene for view in top]
     views = analyses.analysis_cooccurrence(scope=scope, genes=genes)
     drawn = [_drawn_pair(view) for view in views]
+    notes = [*_suppression_note(scope), COOCCURRENCE_NOTE]
+    withheld = [f"{v.gene_a}-{v.gene_b}" for v in views if v.both is None]
+    if withheld:
+        notes.append(
+            f"A cell below {scope.threshold}: {', '.join(withheld)} (the whole table and its test are "
+            "withheld, as the genes' frequencies would give the small cell back)."
+        )
     return Rendered(
         tab="cooccurrence",
         title="Co-occurrence and mutual exclusivity",
         chart=charts.cooccurrence_chart(drawn),
         header=list(analyses.PairView.__dataclass_fields__),
         rows=[[getattr(v, name) for name in analyses.PairView.__dataclass_fields__] for v in views],
-        notes=[*_suppression_note(scope), COOCCURRENCE_NOTE],
+        notes=notes,
     )
 
 
@@ -200,7 +208,8 @@ def _survival(scope: Scope, options: Mapping[str, str], grouping: SurvivalGroupi
     notes = _suppression_note(scope)
     if view.withheld:
         notes.append(
-            f"Fewer than {scope.threshold} patients: {', '.join(view.withheld)} (no curve or test shown)."
+            f"Fewer than {scope.threshold} patients or events: {', '.join(view.withheld)} "
+            "(no curve or test shown)."
         )
     if view.logrank_p is not None:
         notes.append(f"Log-rank p = {view.logrank_p:.3g}.")

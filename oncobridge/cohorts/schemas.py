@@ -92,12 +92,14 @@ class CooccurrenceIn(CohortQueryIn):
 
 
 class PairOut(Schema):
+    """Without row access, a pair with a cell below the threshold has every cell and statistic null."""
+
     gene_a: str
     gene_b: str
-    both: Count
-    a_only: Count
-    b_only: Count
-    neither: Count
+    both: int | None
+    a_only: int | None
+    b_only: int | None
+    neither: int | None
     odds_ratio: float | None
     p_value: float | None
     q_value: float | None

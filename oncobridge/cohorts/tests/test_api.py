@@ -299,14 +299,15 @@ def test_cooccurrence_for_the_grantee_has_cells_and_statistics(personas: Persona
     assert pair["p_value"] is not None
 
 
-def test_cooccurrence_without_a_grant_withholds_statistics_of_a_pair_with_small_cells(
+def test_cooccurrence_without_a_grant_withholds_every_cell_and_statistic_of_a_pair_with_a_small_cell(
     personas: Personas,
 ) -> None:
     body = {"datasets": ["breast-lung"], "genes": ["TP53", "PIK3CA"]}
 
     [pair] = post(personas.investigator, "/analyses/cooccurrence", body).json()
 
-    assert (pair["both"], pair["a_only"], pair["b_only"], pair["neither"]) == (6, "<5", "<5", "<5")
+    # "both" (6) alone would give a_only back: TP53's 8 altered samples are public through frequencies.
+    assert (pair["both"], pair["a_only"], pair["b_only"], pair["neither"]) == (None, None, None, None)
     assert pair["odds_ratio"] is None and pair["p_value"] is None and pair["q_value"] is None
 
 
@@ -339,6 +340,27 @@ def test_survival_without_a_grant_withholds_a_group_below_the_threshold(personas
     assert mutated["n"] == 8
     assert result["logrank_p"] is None and result["hazard_ratio"] is None
     assert result["withheld"] == ["TP53 wild type"]
+
+
+def test_survival_without_a_grant_withholds_groups_with_few_events(personas: Personas) -> None:
+    body = {"datasets": ["breast-lung"], "attribute": "sex"}
+
+    result = post(personas.investigator, "/analyses/survival", body).json()
+
+    # Six women and six men, four deaths each: each curve would show four people's times of death.
+    assert [(g["n"], g["events"]) for g in result["groups"]] == [(6, "<5"), (6, "<5")]
+    assert all(g["curve"] == [] and g["median_months"] is None for g in result["groups"])
+    assert result["logrank_p"] is None and result["hazard_ratio"] is None
+    assert sorted(result["withheld"]) == ["sex = female", "sex = male"]
+
+
+def test_the_grantee_sees_curves_of_groups_with_few_events(personas: Personas) -> None:
+    body = {"datasets": ["breast-lung"], "attribute": "sex"}
+
+    result = post(personas.grantee, "/analyses/survival", body).json()
+
+    assert all(g["curve"] for g in result["groups"])
+    assert result["withheld"] == [] and result["logrank_p"] is not None
 
 
 def test_survival_compares_two_cohorts(personas: Personas) -> None:
