@@ -148,10 +148,9 @@ def _cooccurrence(scope: Scope, options: Mapping[str, str]) -> Rendered:
 
 def _drawn_pair(view: analyses.PairView) -> GenePair:
     """The pair as the chart draws it; one with withheld statistics is drawn as untested (no cells)."""
-    cells = (view.both, view.a_only, view.b_only, view.neither)
-    if view.odds_ratio is None or not all(isinstance(cell, int) for cell in cells):
+    both, a_only, b_only, neither = (view.both, view.a_only, view.b_only, view.neither)
+    if view.odds_ratio is None or both is None or a_only is None or b_only is None or neither is None:
         return GenePair(view.gene_a, view.gene_b, 0, 0, 0, 0, math.nan, math.nan, math.nan, "co-occurrence")
-    both, a_only, b_only, neither = (int(cell) for cell in cells)
     return GenePair(
         view.gene_a,
         view.gene_b,
