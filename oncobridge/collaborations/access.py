@@ -3,7 +3,8 @@
 A project is seen by members of its owning organisation and by its own members; it is changed by the owning
 organisation's alliance managers and by its members with the lead role. Anything else is a 404, exactly like
 a project that does not exist. Confidential documents reach members from a partner organisation only while an
-executed confidentiality agreement between that organisation and the owner is in force.
+executed confidentiality agreement between that organisation and the owner is in force and covers the project:
+a master CDA (tied to no project) covers every project, a CDA tied to a project only that project.
 """
 
 from __future__ import annotations
@@ -141,7 +142,9 @@ def can_read_document(viewer: Viewer, document: Document) -> bool:
         return False
     if document.confidentiality == Confidentiality.INTERNAL:
         return True
-    return project.organisation_id in selectors.cda_partner_ids(organisation_ids=[member.organisation_id])
+    return project.organisation_id in selectors.cda_partner_ids(
+        organisation_ids=[member.organisation_id], project_id=project.pk
+    )
 
 
 def visible_documents(viewer: Viewer, project: Project) -> list[Document]:
@@ -258,16 +261,14 @@ def confidential_project_ids(viewer: Viewer, project_ids: Iterable[int]) -> froz
             "pk", flat=True
         )
     )
-    memberships = ProjectMember.objects.filter(
-        project_id__in=wanted - readable, user_id=viewer.user_id
-    ).values_list("project_id", "organisation_id", "project__organisation_id")
-    partners: dict[int, frozenset[int]] = {}
+    memberships = list(
+        ProjectMember.objects.filter(project_id__in=wanted - readable, user_id=viewer.user_id).values_list(
+            "project_id", "organisation_id", "project__organisation_id"
+        )
+    )
+    cdas = selectors.cdas_in_force(organisation_ids={member for _, member, _ in memberships})
     for project_id, member_organisation_id, owner_id in memberships:
-        if member_organisation_id not in partners:
-            partners[member_organisation_id] = selectors.cda_partner_ids(
-                organisation_ids=[member_organisation_id]
-            )
-        if owner_id in partners[member_organisation_id]:
+        if any(cda.covers(project_id) and {member_organisation_id, owner_id} <= cda.parties for cda in cdas):
             readable.add(project_id)
     return frozenset(readable)
 

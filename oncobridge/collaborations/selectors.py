@@ -31,11 +31,26 @@ from oncobridge.core.models import AuditEvent
 from oncobridge.core.visibility import Viewer
 
 
-def cda_partner_ids(*, organisation_ids: Iterable[int]) -> frozenset[int]:
-    """Organisations bound to any of these by an executed confidentiality agreement in force today."""
+@dataclass(frozen=True)
+class CdaInForce:
+    """An executed confidentiality agreement in force today: its parties, and the project it is tied to.
+
+    Without a project it is a master CDA: it covers everything its parties share, on every project.
+    """
+
+    parties: frozenset[int]
+    project_id: int | None
+
+    def covers(self, project_id: int | None) -> bool:
+        """A master CDA covers every project; a project's CDA only that project (and no portfolio)."""
+        return self.project_id is None or (project_id is not None and self.project_id == project_id)
+
+
+def cdas_in_force(*, organisation_ids: Iterable[int]) -> list[CdaInForce]:
+    """The executed CDAs in force today to which any of these organisations is a party, in one query."""
     own = set(organisation_ids)
     if not own:
-        return frozenset()
+        return []
     today = timezone.localdate()
     in_force = (
         Agreement.objects.filter(
@@ -46,10 +61,31 @@ def cda_partner_ids(*, organisation_ids: Iterable[int]) -> frozenset[int]:
         .filter(Q(effective_date__isnull=True) | Q(effective_date__lte=today))
         .filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=today))
     )
-    partners = Agreement.parties.through.objects.filter(agreement__in=in_force).values_list(
-        "organisation_id", flat=True
+    rows = Agreement.parties.through.objects.filter(agreement__in=in_force).values_list(
+        "agreement_id", "organisation_id", "agreement__project_id"
     )
-    return frozenset(set(partners) - own)
+    parties: dict[int, set[int]] = {}
+    projects: dict[int, int | None] = {}
+    for agreement_id, organisation_id, project_id in rows:
+        parties.setdefault(agreement_id, set()).add(organisation_id)
+        projects[agreement_id] = project_id
+    return [CdaInForce(frozenset(parties[pk]), projects[pk]) for pk in sorted(parties)]
+
+
+def cda_partner_ids(*, organisation_ids: Iterable[int], project_id: int | None = None) -> frozenset[int]:
+    """Organisations bound to any of these by an executed confidentiality agreement in force today.
+
+    Without a project (the portfolio's "partners under CDA"): master CDAs only. With a project (its
+    confidential documents): master CDAs and the CDAs tied to that project.
+    """
+    own = set(organisation_ids)
+    partners = {
+        party
+        for cda in cdas_in_force(organisation_ids=own)
+        if cda.covers(project_id)
+        for party in cda.parties
+    }
+    return frozenset(partners - own)
 
 
 # Projects and their plans

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from oncobridge.collaborations.models import Agreement, AgreementKind
+from oncobridge.collaborations.models import Agreement, AgreementKind, AgreementStatus, Project
 from oncobridge.collaborations.tests.conftest import Joint, call, today
 from oncobridge.conftest import Alliance
 
@@ -123,6 +123,43 @@ def test_the_confidential_document_closes_when_the_cda_expires(alliance: Allianc
 
     assert titles(alliance.paula, joint) == ["Screening protocol"]
     assert call(alliance.paula, "get", path).status_code == 404
+
+
+def executed_globex_cda(alliance: Alliance, project: Project | None) -> Agreement:
+    cda = Agreement.objects.create(
+        title="Globex CDA", kind=AgreementKind.CDA, status=AgreementStatus.EXECUTED, project=project
+    )
+    cda.parties.set([alliance.centre, alliance.globex])
+    return cda
+
+
+def test_a_cda_tied_to_the_project_opens_its_confidential_document_to_the_partner(
+    alliance: Alliance, joint: Joint
+) -> None:
+    executed_globex_cda(alliance, joint.project)
+
+    assert titles(alliance.gary, joint) == ["Screening protocol", "Term sheet"]
+
+
+def test_a_cda_tied_to_another_project_keeps_this_projects_confidential_document_closed(
+    alliance: Alliance, joint: Joint
+) -> None:
+    other = Project.objects.create(organisation=alliance.centre, title="Another screen")
+    executed_globex_cda(alliance, other)
+    path = f"/joint-projects/{joint.project.pk}/documents/{joint.term_sheet.pk}/download"
+
+    assert titles(alliance.gary, joint) == ["Screening protocol"]
+    assert call(alliance.gary, "get", path).status_code == 404
+
+
+def test_a_cda_tied_to_another_project_keeps_confidential_entries_out_of_the_partners_feed(
+    alliance: Alliance, joint: Joint
+) -> None:
+    executed_globex_cda(alliance, Project.objects.create(organisation=alliance.centre, title="Another"))
+
+    feed = call(alliance.gary, "get", f"/joint-projects/{joint.project.pk}/activity").json()["items"]
+
+    assert not any("Term sheet" in entry["summary"] for entry in feed)
 
 
 def test_the_owning_organisation_sees_confidential_documents_without_a_cda(

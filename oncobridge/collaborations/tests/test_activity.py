@@ -179,7 +179,10 @@ def test_the_last_signature_puts_the_execution_in_the_projects_feed(
 
     summaries = [(entry["kind"], entry["summary"]) for entry in feed(alliance.gary, joint)[:2]]
     assert summaries == [
-        (ActivityKind.AGREEMENT_TRANSITION, "The agreement “Globex MTA” went from in negotiation to executed."),
+        (
+            ActivityKind.AGREEMENT_TRANSITION,
+            "The agreement “Globex MTA” went from in negotiation to executed.",
+        ),
         (
             ActivityKind.AGREEMENT_SIGNED,
             "Globex Pharma signed the agreement “Globex MTA” (Greta Globex); awaiting St Olaf Cancer Centre.",

@@ -1,4 +1,5 @@
-"""Which organisations are confidentiality partners: the agreements that open PARTNERS items."""
+"""Which organisations are confidentiality partners: the agreements that open PARTNERS items and, per
+project, confidential documents (a master CDA covers every project, a project's CDA only that one)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from oncobridge.collaborations.models import Agreement, AgreementKind, AgreementStatus
+from oncobridge.collaborations.models import Agreement, AgreementKind, AgreementStatus, Project
 from oncobridge.collaborations.selectors import cda_partner_ids
 from oncobridge.conftest import Alliance
 
@@ -90,3 +91,46 @@ def test_it_names_every_other_party_of_a_multi_party_cda(alliance: Alliance) -> 
         alliance.university.pk,
         alliance.centre.pk,
     }
+
+
+def project_cda(alliance: Alliance, project: Project) -> Agreement:
+    cda = Agreement.objects.create(
+        title="Globex CDA for one project",
+        kind=AgreementKind.CDA,
+        status=AgreementStatus.EXECUTED,
+        project=project,
+    )
+    cda.parties.set([alliance.centre, alliance.globex])
+    return cda
+
+
+def centre_project(alliance: Alliance, title: str) -> Project:
+    return Project.objects.create(organisation=alliance.centre, title=title)
+
+
+def test_a_project_cda_names_its_partner_for_that_project(alliance: Alliance) -> None:
+    screen = centre_project(alliance, "Screen")
+    project_cda(alliance, screen)
+
+    assert cda_partner_ids(organisation_ids=[alliance.globex.pk], project_id=screen.pk) == {
+        alliance.centre.pk
+    }
+
+
+def test_a_project_cda_names_no_partner_for_another_project(alliance: Alliance) -> None:
+    project_cda(alliance, centre_project(alliance, "Screen"))
+    other = centre_project(alliance, "Trial")
+
+    assert cda_partner_ids(organisation_ids=[alliance.globex.pk], project_id=other.pk) == frozenset()
+
+
+def test_a_project_cda_opens_no_partners_under_cda_portfolio_entries(alliance: Alliance) -> None:
+    project_cda(alliance, centre_project(alliance, "Screen"))
+
+    assert cda_partner_ids(organisation_ids=[alliance.globex.pk]) == frozenset()
+
+
+def test_a_master_cda_names_its_partner_for_every_project(alliance: Alliance) -> None:
+    trial = centre_project(alliance, "Trial")
+
+    assert cda_partner_ids(organisation_ids=[alliance.acme.pk], project_id=trial.pk) == {alliance.centre.pk}
