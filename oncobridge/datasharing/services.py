@@ -3,6 +3,17 @@
 Imports stream a reader's batches into Parquet in a staging folder (storage.py), de-identify, and publish a
 new immutable version in one step: the folder is renamed and the version recorded in one transaction. A
 refused file (FormatError) or a crash leaves the current version exactly as it was.
+
+Each import replaces some tables and carries the others forward from the current version:
+- MAF, VCF: mutations;
+- cBioPortal patient file: patients, outcomes, patient attributes; sample file: samples, sample attributes;
+  both: all four tables;
+- clinical TSV + mapping: patients, outcomes, patient attributes, and with a sample_id column also samples
+  and sample attributes;
+- FHIR bundle: patients, patient attributes, mutations, treatments.
+The resulting version must hold together (tables.dangling_references): an import that would leave samples,
+outcomes, treatments or attributes without their patient, or mutations or attributes without their sample
+(when the dataset has samples), is refused like a malformed file.
 """
 
 from __future__ import annotations
@@ -188,6 +199,8 @@ class _Written:
     sources: list[Path] = field(default_factory=list)
     # Rows of the previous version's clinical attributes to keep (those of entity types not re-imported).
     keep_attribute_types: set[str] | None = None
+    # The file each table written by this import came from, to name it in a problem.
+    table_files: dict[str, str] = field(default_factory=dict)
 
 
 def _deidentified(
@@ -261,6 +274,15 @@ def _previous_samples(previous: DatasetVersion | None) -> frozenset[str] | None:
     return frozenset(samples["sample_id"].to_pylist())
 
 
+def _previous_patients(previous: DatasetVersion | None) -> frozenset[str]:
+    if previous is None or Table.PATIENTS not in previous.row_counts:
+        return frozenset()
+    patients = pq.read_table(
+        storage.table_path(previous.storage_path, Table.PATIENTS), columns=["patient_id"]
+    )
+    return frozenset(patients["patient_id"].to_pylist())
+
+
 @dataclass(frozen=True)
 class ImportSource:
     """What to import: exactly one kind, with its file(s)."""
@@ -327,7 +349,17 @@ def _write_source(
                 sample_file = path
             else:
                 patient_file = path
-        read = read_cbioportal_clinical(patient_file=patient_file, sample_file=sample_file)
+        read = read_cbioportal_clinical(
+            patient_file=patient_file,
+            sample_file=sample_file,
+            known_patients=_previous_patients(previous) if patient_file is None else None,
+        )
+        for read_from, names in (
+            (patient_file, (Table.PATIENTS, Table.OUTCOMES, Table.CLINICAL_ATTRIBUTES)),
+            (sample_file, (Table.SAMPLES, Table.CLINICAL_ATTRIBUTES)),
+        ):
+            if read_from is not None:
+                written.table_files.update(dict.fromkeys(names, read_from.name))
         _write_small(
             staging,
             _clinical_tables(read, patients=patient_file is not None, samples=sample_file is not None),
@@ -387,6 +419,56 @@ def _carry_forward(previous: DatasetVersion | None, staging: Path, written: _Wri
             written.rows[name] = rows
 
 
+_ID_COLUMNS: dict[str, list[str]] = {
+    Table.PATIENTS: ["patient_id"],
+    Table.SAMPLES: ["sample_id", "patient_id"],
+    Table.OUTCOMES: ["patient_id"],
+    Table.TREATMENTS: ["patient_id"],
+    Table.CLINICAL_ATTRIBUTES: ["entity_type", "entity_id"],
+    Table.MUTATIONS: ["sample_id"],
+}
+_IDS_SHOWN = 5
+
+
+def _check_references(
+    previous: DatasetVersion | None,
+    staging: Path,
+    written: _Written,
+    source: ImportSource,
+    *,
+    fresh: set[str],
+) -> None:
+    """Refuse a version whose tables refer to patients or samples it does not hold (FormatError);
+    `fresh` names the tables this import wrote (the others were carried forward)."""
+    named = {
+        name: pq.read_table(staging / f"{name}.parquet", columns=columns)
+        for name, columns in _ID_COLUMNS.items()
+        if (staging / f"{name}.parquet").exists()
+    }
+    problems: list[Problem] = []
+    for dangling in tables.dangling_references(named):
+        new = dangling.table in fresh
+        file = written.table_files.get(dangling.table if new else dangling.target, source.files[0].name)
+        shown = ", ".join(dangling.ids[:_IDS_SHOWN])
+        more = f" and {len(dangling.ids) - _IDS_SHOWN} more" if len(dangling.ids) > _IDS_SHOWN else ""
+        noun = dangling.target[:-1]  # patient, sample
+        if new:
+            message = (
+                f"{dangling.rows} {dangling.table} rows name {len(dangling.ids)} {noun}(s) that the "
+                f"dataset does not have ({shown}{more}); import those {dangling.target} first or with them"
+            )
+        else:
+            kept = f" (kept from version {previous.number})" if previous is not None else ""
+            message = (
+                f"the dataset's {dangling.table}{kept} name {len(dangling.ids)} {noun}(s) that this import "
+                f"leaves out ({shown}{more}): {dangling.rows} rows would be orphaned; import a file that "
+                f"keeps those {dangling.target}, or replace the {dangling.table} too"
+            )
+        problems.append(Problem(file, None, f"{dangling.table}.{dangling.column}", message))
+    if problems:
+        raise FormatError(problems)
+
+
 def dataset_import(
     *,
     viewer: Viewer,
@@ -409,7 +491,9 @@ def dataset_import(
         staging = storage.new_staging(dataset.slug)
         try:
             written = _write_source(source, staging, genes=genes, previous=previous, progress=progress)
+            fresh = set(written.rows)
             _carry_forward(previous, staging, written)
+            _check_references(previous, staging, written, source, fresh=fresh)
             storage.seal(staging)
             return _publish(dataset, staging, written, source=source, actor=actor)
         except FormatError as refused:

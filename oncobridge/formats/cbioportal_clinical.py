@@ -197,9 +197,13 @@ def parse_status(value: str) -> bool | None:
 
 
 def read_cbioportal_clinical(
-    *, patient_file: Path | str | None = None, sample_file: Path | str | None = None
+    *,
+    patient_file: Path | str | None = None,
+    sample_file: Path | str | None = None,
+    known_patients: frozenset[str] | None = None,
 ) -> ClinicalRead:
-    """Read a patient file, a sample file or both (samples must then name known patients)."""
+    """Read a patient file, a sample file or both: samples must name a patient of the patient file, or of
+    `known_patients` (the dataset's patients) when a sample file comes alone."""
     if patient_file is None and sample_file is None:
         raise ValueError("give a patient file, a sample file or both")
     all_problems: list[Problems] = []
@@ -249,6 +253,12 @@ def read_cbioportal_clinical(
             if patient_file is not None and sample_patient not in patients:
                 clinical.problems.add(
                     row.line, "PATIENT_ID", f"{sample_patient!r} is not a patient in the patient file"
+                )
+            elif patient_file is None and known_patients is not None and sample_patient not in known_patients:
+                clinical.problems.add(
+                    row.line,
+                    "PATIENT_ID",
+                    f"{sample_patient!r} is not a patient of the dataset (import its patient file with it)",
                 )
             sample_rows.append(
                 {

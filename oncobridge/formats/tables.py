@@ -7,7 +7,11 @@ de-identification; deidentify turns them into these shapes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import pyarrow as pa
+import pyarrow.compute as pc
 
 PATIENTS = pa.schema(
     [
@@ -99,3 +103,50 @@ def empty(schema: pa.Schema) -> pa.Table:
 def table_from_rows(schema: pa.Schema, rows: list[dict[str, object]]) -> pa.Table:
     """A table of the schema from row dicts (small tables: clinical, FHIR, phenopackets)."""
     return pa.Table.from_pylist(rows, schema=schema)
+
+
+@dataclass(frozen=True)
+class Dangling:
+    """Rows of `table` whose `column` names ids that `target` does not have."""
+
+    table: str
+    column: str
+    target: str
+    ids: list[str]  # the missing ids, sorted
+    rows: int  # rows of `table` naming them
+
+
+# (table, its column, the table it refers to, that table's id column, rows of `table` it concerns)
+_REFERENCES: tuple[tuple[str, str, str, str, str | None], ...] = (
+    ("samples", "patient_id", "patients", "patient_id", None),
+    ("outcomes", "patient_id", "patients", "patient_id", None),
+    ("treatments", "patient_id", "patients", "patient_id", None),
+    ("clinical_attributes", "entity_id", "patients", "patient_id", "patient"),
+    ("clinical_attributes", "entity_id", "samples", "sample_id", "sample"),
+    ("mutations", "sample_id", "samples", "sample_id", None),
+)
+
+
+def dangling_references(named: Mapping[str, pa.Table]) -> list[Dangling]:
+    """The references one version's tables leave unresolved: samples, outcomes, treatments and patient
+    attributes need their patient; sample attributes need their sample, and so do mutations when the
+    dataset has a samples table (a dataset of mutations alone, with no clinical data, is allowed).
+
+    Tables need only the columns named in `_REFERENCES` (mutations: sample_id).
+    """
+    found: list[Dangling] = []
+    for table, column, target, target_column, entity_type in _REFERENCES:
+        rows = named.get(table)
+        if rows is None or rows.num_rows == 0:
+            continue
+        if table == "mutations" and target not in named:
+            continue
+        if entity_type is not None:
+            rows = rows.filter(pc.equal(rows["entity_type"], entity_type))
+        known = named[target][target_column] if target in named else pa.array([], pa.string())
+        missing = pc.invert(pc.is_in(rows[column], value_set=known))
+        count = pc.sum(pc.cast(missing, pa.int64())).as_py() or 0
+        if count:
+            ids = sorted(pc.unique(rows[column].filter(missing)).to_pylist())
+            found.append(Dangling(table, column, target, ids, count))
+    return found

@@ -209,6 +209,56 @@ def test_a_maf_naming_a_sample_missing_from_the_clinical_data_is_refused(
     ]
 
 
+def test_a_fhir_bundle_of_one_patient_cannot_orphan_the_samples_and_outcomes_of_the_others(
+    shared_data: Path, clinical_dataset: Dataset, import_as_dana: Import
+) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_as_dana(clinical_dataset, fhir=shared_data / "fhir" / "TrialMatching_Patient01.json")
+
+    fields = {problem.field: str(problem) for problem in refused.value.problems}
+    assert set(fields) == {"samples.patient_id", "outcomes.patient_id", "mutations.sample_id"}
+    assert fields["samples.patient_id"].startswith(
+        "TrialMatching_Patient01.json: samples.patient_id: the dataset's samples (kept from version 1) "
+        "name 4 patient(s) that this import leaves out (OB-P001, OB-P002, OB-P003, OB-P004)"
+    )
+    clinical_dataset.refresh_from_db()
+    assert clinical_dataset.versions.count() == 1
+
+
+def test_clinical_files_that_leave_out_a_mutated_sample_are_refused(
+    clinical_dataset: Dataset, import_as_dana: Import
+) -> None:
+    import_as_dana(clinical_dataset, maf=FIXTURES / "cohort_mutations.maf.txt")
+
+    with pytest.raises(ImportRefused) as refused:
+        import_as_dana(
+            clinical_dataset,
+            cbioportal_clinical=[
+                FIXTURES / "data_clinical_patient.txt",
+                MALFORMED / "clinical_sample_missing_mutated.txt",
+            ],
+        )
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "clinical_sample_missing_mutated.txt: mutations.sample_id: the dataset's mutations (kept from "
+        "version 2) name 1 sample(s) that this import leaves out (OB-P002-M1): 1 rows would be orphaned; "
+        "import a file that keeps those samples, or replace the mutations too"
+    ]
+
+
+def test_a_sample_file_cannot_come_before_its_patients(
+    make_dataset: MakeDataset, import_as_dana: Import
+) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_as_dana(make_dataset(), cbioportal_clinical=[FIXTURES / "data_clinical_sample.txt"])
+
+    assert len(refused.value.problems) == 5
+    assert str(refused.value.problems[0]) == (
+        "data_clinical_sample.txt:6: PATIENT_ID: 'OB-P001' is not a patient of the dataset "
+        "(import its patient file with it)"
+    )
+
+
 MALFORMED_INPUTS = [
     ({"maf": MALFORMED / "missing_columns.maf.txt"}, "missing_columns.maf.txt:1: missing required columns"),
     ({"maf": MALFORMED / "broken_line.maf.txt"}, "broken_line.maf.txt:3: expected 9 tab-separated fields"),
@@ -235,6 +285,15 @@ MALFORMED_INPUTS = [
     (
         {"clinical": MALFORMED / "clinical_bad_time.tsv", "mapping": MALFORMED / "mapping_bad_unit.yaml"},
         "mapping_bad_unit.yaml",
+    ),
+    (
+        {"cbioportal_clinical": [MALFORMED / "clinical_sample_unknown_patient.txt"]},
+        "clinical_sample_unknown_patient.txt:7: PATIENT_ID: 'OB-P077' is not a patient of the dataset",
+    ),
+    (
+        {"cbioportal_clinical": [MALFORMED / "clinical_patient_missing_p004.txt"]},
+        "clinical_patient_missing_p004.txt: samples.patient_id: the dataset's samples (kept from version 1) "
+        "name 1 patient(s) that this import leaves out (OB-P004)",
     ),
 ]
 
