@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import PlainValidator, StringConstraints
 
 from oncobridge.accounts.schemas import Slug, StorableStr
 
@@ -47,12 +47,24 @@ class DatasetOut(Schema):
     created_at: datetime
 
 
+def _modifier_value(value: object) -> str | list[str]:
+    if isinstance(value, str) or (
+        isinstance(value, list) and value and all(isinstance(item, str) for item in value)
+    ):
+        return value
+    raise ValueError("a DUO modifier's value is a text (an OncoTree code, a date) or a list of texts")
+
+
+# DS: an OncoTree code or a list of them; TS: an ISO date (checked by the service).
+DuoModifierValue = Annotated[str | list[str], PlainValidator(_modifier_value)]
+
+
 class DatasetIn(Schema):
     slug: Slug = Field(max_length=80)
     title: Title
     organisation: Slug
     duo_codes: list[Code] = Field(min_length=1, max_length=20)
-    duo_modifiers: dict[str, Any] = Field(default_factory=dict)
+    duo_modifiers: dict[str, DuoModifierValue] = Field(default_factory=dict)
     description: LongText = ""
     cancer_types: list[Code] = Field(default_factory=list, max_length=50)
     assay: Short = ""

@@ -24,6 +24,7 @@ import io
 import logging
 import re
 import shutil
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,7 +123,11 @@ def _duo_terms(codes: Iterable[str], modifiers: Mapping[str, Any]) -> tuple[list
         if code not in parsed:
             raise ServiceError(f"The modifier {code} needs the DUO code {code}.", field="duo_modifiers")
         if code == "DS":
-            diseases = [value] if isinstance(value, str) else list(value)
+            diseases = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            if not diseases or not all(isinstance(disease, str) for disease in diseases):
+                raise ServiceError(
+                    f"DS needs one or more OncoTree codes, not {value!r}.", field="duo_modifiers"
+                )
             for disease in diseases:
                 if vocab.oncotree.get(str(disease)) is None:
                     raise ServiceError(f"'{disease}' is not an OncoTree code.", field="duo_modifiers")
@@ -260,10 +265,13 @@ def _clinical_tables(read: ClinicalRead, *, patients: bool, samples: bool) -> di
 
 
 def _header_columns(path: Path) -> set[str]:
-    with open_text(path) as handle:
-        for line in handle:
-            if line.strip() and not line.startswith("#"):
-                return {column.strip().upper() for column in line.rstrip("\n").split("\t")}
+    try:
+        with open_text(path) as handle:
+            for line in handle:
+                if line.strip() and not line.startswith("#"):
+                    return {column.strip().upper() for column in line.rstrip("\n").split("\t")}
+    except (OSError, EOFError, zlib.error):
+        pass  # unreadable: the reader reports it, naming the file
     return set()
 
 
@@ -939,16 +947,19 @@ def _expected_rows(kind: str, path: Path) -> int | None:
     comment lines and column header at its top. Counted in binary chunks, far faster than the import."""
     if kind not in _STREAMED_KINDS:
         return None
-    with path.open("rb") as raw:
-        compressed = raw.read(2) == b"\x1f\x8b"
-    with gzip.open(path, "rb") if compressed else path.open("rb") as handle:
-        newlines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    preamble = 0
-    with open_text(path) as text:
-        for line in text:
-            if line.strip() and not line.startswith("#"):
-                break
-            preamble += 1
+    try:
+        with path.open("rb") as raw:
+            compressed = raw.read(2) == b"\x1f\x8b"
+        with gzip.open(path, "rb") if compressed else path.open("rb") as handle:
+            newlines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        preamble = 0
+        with open_text(path) as text:
+            for line in text:
+                if line.strip() and not line.startswith("#"):
+                    break
+                preamble += 1
+    except (OSError, EOFError, zlib.error):
+        return None  # a truncated or unreadable file: the import's reader reports it, naming the file
     header = 1 if kind == "maf" else 0
     return max(0, newlines - preamble - header)
 

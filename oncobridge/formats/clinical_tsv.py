@@ -71,14 +71,17 @@ def load_mapping(path: Path | str) -> ClinicalMapping:
     problems = Problems(path.name)
     try:
         raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise _single(path, "the mapping is not UTF-8 text; save it as UTF-8", line=line) from exc
     except (OSError, yaml.YAMLError) as exc:
         raise _single(path, f"cannot read the mapping: {exc}") from exc
     return mapping_from_dict(raw, problems)
 
 
-def _single(path: Path, message: str) -> FormatError:
+def _single(path: Path, message: str, *, line: int | None = None) -> FormatError:
     problems = Problems(path.name)
-    problems.add(None, None, message)
+    problems.add(line, None, message)
     return FormatError(problems.errors)
 
 

@@ -17,6 +17,7 @@ from oncobridge.accounts.access import viewer_for
 from oncobridge.accounts.models import User
 from oncobridge.accounts.services import token_create
 from oncobridge.conftest import Alliance
+from oncobridge.core.errors import ServiceError
 from oncobridge.core.models import AuditEvent
 from oncobridge.datasharing.models import AccessRequest, Dataset, Grant, RequestStatus
 from oncobridge.datasharing.services import access_request_decide, access_request_submit
@@ -293,3 +294,32 @@ def test_stewards_register_datasets_through_the_api_and_others_may_not(alliance:
         call(alliance.dana, "post", "/datasets", {**body, "duo_codes": ["XYZ"], "slug": "x"}).status_code
         == 400
     )
+
+
+@pytest.mark.parametrize("value", [None, 5, [], ["BRCA", 7]], ids=["null", "number", "empty", "mixed"])
+def test_a_ds_modifier_that_is_not_oncotree_codes_is_a_422_naming_the_field(
+    alliance: Alliance, value: Any
+) -> None:
+    body = {
+        "slug": "ds-set",
+        "title": "DS",
+        "organisation": "st-olaf",
+        "duo_codes": ["DS"],
+        "duo_modifiers": {"DS": value},
+    }
+
+    response = call(alliance.dana, "post", "/datasets", body)
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "duo_modifiers.DS"
+    assert not Dataset.objects.exists()
+
+
+def test_the_service_refuses_a_ds_modifier_that_is_not_codes_whoever_calls_it(
+    make_dataset: MakeDataset,
+) -> None:
+    with pytest.raises(ServiceError) as refused:
+        make_dataset(duo=("DS",), duo_modifiers={"DS": 5})
+
+    assert refused.value.field == "duo_modifiers"
+    assert "DS needs one or more OncoTree codes, not 5" in refused.value.message

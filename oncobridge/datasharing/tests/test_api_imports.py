@@ -96,6 +96,40 @@ def test_a_malformed_file_is_422_with_every_problem_and_the_version_untouched(
     assert clinical_dataset.versions.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("fields", "file"),
+    [
+        ({"kind": "maf", "file": MALFORMED / "truncated.maf.txt.gz"}, "truncated.maf.txt.gz"),
+        (
+            {
+                "kind": "cbioportal_clinical",
+                "file": MALFORMED / "truncated_clinical_patient.txt.gz",
+                "second_file": FIXTURES / "data_clinical_sample.txt",
+            },
+            "truncated_clinical_patient.txt.gz",
+        ),
+        (
+            {
+                "kind": "clinical",
+                "file": MALFORMED / "clinical_bad_time.tsv",
+                "mapping": MALFORMED / "mapping_latin1.yaml",
+            },
+            "mapping_latin1.yaml",
+        ),
+    ],
+    ids=["truncated-gzip", "truncated-gzip-clinical", "latin1-mapping"],
+)
+def test_an_unreadable_upload_is_a_refusal_naming_the_file_not_a_500(
+    alliance: Alliance, clinical_dataset: Dataset, fields: dict[str, Any], file: str
+) -> None:
+    response = post_import(alliance.dana, clinical_dataset.slug, **fields)
+
+    assert response.status_code == 422
+    assert response.json()["title"] == "Import refused"
+    assert file in {problem["file"] for problem in response.json()["problems"]}
+    assert ImportJob.objects.get().status == "refused"
+
+
 def test_a_clinical_tsv_without_its_mapping_is_refused_naming_the_field(
     alliance: Alliance, clinical_dataset: Dataset
 ) -> None:

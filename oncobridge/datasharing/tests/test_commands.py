@@ -78,6 +78,25 @@ def test_a_refused_import_prints_every_problem_and_fails(alliance: Alliance) -> 
     assert Dataset.objects.get(slug="cohort").current_version is None
 
 
+def test_a_mapping_that_is_not_utf8_is_refused_naming_the_file(alliance: Alliance) -> None:
+    run("dataset", "create", "cohort", "--title", "Cohort", "--owner", "st-olaf", "--duo", "GRU")
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="Nothing was imported: 1 problem"):
+        call_command(
+            "dataset",
+            "import",
+            "cohort",
+            "--clinical",
+            str(MALFORMED / "clinical_bad_time.tsv"),
+            "--mapping",
+            str(MALFORMED / "mapping_latin1.yaml"),
+            stderr=err,
+        )
+
+    assert "mapping_latin1.yaml:2: the mapping is not UTF-8 text; save it as UTF-8" in err.getvalue()
+
+
 def test_unknown_duo_codes_and_owners_are_refused(alliance: Alliance) -> None:
     with pytest.raises(CommandError, match="Unknown DUO code 'XYZ'"):
         run("dataset", "create", "x", "--title", "X", "--owner", "st-olaf", "--duo", "GRU,XYZ")
