@@ -1,6 +1,6 @@
 """The analytics benchmark's own parts: the generated dataset, the numpy statistics, the engines' agreement.
 
-Run with `pytest benchmarks` (the default test paths cover oncobridge/ only). Needs ONCOBRIDGE_DATA_DIR.
+Part of the suite (`make test` runs benchmarks/tests too). Needs ONCOBRIDGE_DATA_DIR.
 """
 
 from __future__ import annotations

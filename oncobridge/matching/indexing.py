@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 
+from oncobridge.core.params import record_id
 from oncobridge.core.vocabularies import vocabularies
 from oncobridge.matching.engine.embedding import MiniLMEmbedder
 from oncobridge.matching.engine.entities import Entity, capabilities_in_text
@@ -89,11 +90,12 @@ def entity_id(kind: str, object_id: int) -> str:
 def parse_entity_id(value: str) -> tuple[str, int]:
     """ "asset:12" -> ("asset", 12); ValueError for anything else."""
     kind, _, number = value.partition(":")
-    if kind not in DocumentKind.values or not number.isdigit():
+    object_id = record_id(number)
+    if kind not in DocumentKind.values or object_id is None:
         raise ValueError(
             f"'{value}' is not a portfolio entry (use kind:id, kind one of {DocumentKind.values})"
         )
-    return kind, int(number)
+    return kind, object_id
 
 
 def entity_for(entry: Model) -> Entity:

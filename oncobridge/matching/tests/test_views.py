@@ -68,3 +68,13 @@ def test_the_manager_sees_the_unread_count_and_decides_in_the_browser(
 def test_the_report_is_for_alliance_managers(alliance: Alliance, indexed: Portfolio) -> None:
     assert client_for(alliance.alice).get("/matching/report/").status_code == 200
     assert client_for(alliance.paula).get("/matching/report/").status_code == 403
+
+
+def test_a_portfolio_entry_id_that_is_not_ascii_digits_is_a_form_error_not_a_500(
+    alliance: Alliance, indexed: Portfolio
+) -> None:
+    for source in ("need:²", "need:" + "9" * 25):
+        response = client_for(alliance.paula).get("/matching/", {"from": source})
+
+        assert response.status_code == 200
+        assert "is not a portfolio entry" in response.content.decode()
