@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from oncobridge.vocab.oncotree import OncoTree
+
 # Modifiers the requester accepts as obligations rather than facts the request can contradict.
 CONDITIONS = {
     "IRB": "Ethics approval (IRB/ERB) is required before the data are used.",
@@ -48,6 +50,28 @@ def _diseases(value: object) -> list[str]:
     return []
 
 
+def _disease_name(code: str, oncotree: OncoTree) -> str:
+    node = oncotree.get(code)
+    return node.name if node is not None else code
+
+
+def _diseases_in_purpose(purpose: str, oncotree: OncoTree) -> set[str]:
+    """OncoTree codes a purpose mentions: names and common abbreviations, and codes written in capitals."""
+    found = set(oncotree.codes_in_text(purpose))
+    found |= {word for word in re.findall(r"\b[A-Z][A-Z0-9_]+\b", purpose) if word in oncotree}
+    return found
+
+
+def _purpose_within(purpose: str, wanted: Sequence[str], oncotree: OncoTree) -> bool:
+    allowed: set[str] = set()
+    for code in wanted:
+        allowed |= oncotree.descendants(code) if code in oncotree else {code}
+    mentioned = _diseases_in_purpose(purpose, oncotree)
+    # A code the vocabulary lacks can still be named literally.
+    mentioned |= {code for code in wanted if re.search(rf"\b{re.escape(code)}\b", purpose, re.IGNORECASE)}
+    return bool(mentioned & allowed)
+
+
 def duo_check(
     *,
     codes: Sequence[str],
@@ -55,10 +79,14 @@ def duo_check(
     commercial: bool,
     for_profit_organisation: bool,
     purpose: str,
-    disease_names: Mapping[str, str],
+    oncotree: OncoTree,
     today: dt.date,
 ) -> DuoCheck:
-    """`disease_names` maps an OncoTree code to its name, so that "breast" in a purpose can match BRCA."""
+    """DS is met when the purpose names one of the dataset's diseases or an OncoTree descendant of one.
+
+    A request about lung adenocarcinoma (LUAD) fits a dataset limited to non-small cell lung cancer (NSCLC);
+    one about lung cancer in general (LUNG, an ancestor) or about breast cancer does not.
+    """
     reasons: list[str] = []
     conditions: list[str] = []
     use_until: str | None = None
@@ -73,19 +101,15 @@ def duo_check(
     if ("NPU" in upper or "NPUNCU" in upper) and for_profit_organisation:
         reasons.append("NPU: the dataset is for not-for-profit organisations only; the requester's is not.")
     if "DS" in upper:
-        wanted = _diseases(modifiers.get("DS"))
-        text = purpose.lower()
-        named = [
-            code
-            for code in wanted
-            if re.search(rf"\b{re.escape(code.lower())}\b", text)
-            or (code.upper() in disease_names and disease_names[code.upper()].lower() in text)
-        ]
+        wanted = [code.upper() for code in _diseases(modifiers.get("DS"))]
         if not wanted:
             conditions.append("DS: use is limited to research on the disease the data owner set.")
-        elif not named:
-            labels = ", ".join(f"{code} ({disease_names.get(code.upper(), code)})" for code in wanted)
-            reasons.append(f"DS: the dataset is limited to research on {labels}; the purpose names none.")
+        elif not _purpose_within(purpose, wanted, oncotree):
+            labels = ", ".join(f"{code} ({_disease_name(code, oncotree)})" for code in wanted)
+            reasons.append(
+                f"DS: the dataset is limited to research on {labels} or its subtypes; "
+                "the purpose names none of them."
+            )
     if "TS" in upper:
         end = modifiers.get("TS")
         try:

@@ -572,16 +572,13 @@ def access_request_check(
     *, dataset: Dataset, organisation: Organisation, purpose: str, commercial: bool
 ) -> DuoCheck:
     """The automatic DUO check of a request (stored with it, and shown before it is submitted)."""
-    oncotree = vocabularies().oncotree
-    diseases = dataset.duo_modifiers.get("DS") or []
-    names = {str(code): node.name for code in diseases if (node := oncotree.get(str(code))) is not None}
     return duo_check(
         codes=dataset.duo_codes,
         modifiers=dataset.duo_modifiers,
         commercial=commercial,
         for_profit_organisation=organisation.kind == OrganisationKind.COMPANY,
         purpose=purpose,
-        disease_names=names,
+        oncotree=vocabularies().oncotree,
         today=timezone.now().date(),
     )
 

@@ -99,6 +99,34 @@ def test_a_disease_specific_dataset_flags_a_purpose_about_another_disease(
     assert fitting.duo_check["compatible"] is True
 
 
+def test_a_request_about_a_subtype_of_the_ds_disease_is_compatible(
+    alliance: Alliance, make_dataset: MakeDataset
+) -> None:
+    dataset = make_dataset(duo=("DS",), duo_modifiers={"DS": ["NSCLC"]})
+
+    by_name = submit(alliance.nora, dataset, purpose="Resistance to EGFR inhibitors in lung adenocarcinoma")
+    by_code = submit(alliance.ivan, dataset, purpose="Co-mutations of KRAS and STK11 in LUSC")
+
+    assert by_name.duo_check["compatible"] is True
+    assert by_code.duo_check["compatible"] is True
+
+
+def test_a_request_about_an_unrelated_or_broader_disease_than_the_ds_disease_is_incompatible(
+    alliance: Alliance, make_dataset: MakeDataset
+) -> None:
+    dataset = make_dataset(duo=("DS",), duo_modifiers={"DS": ["NSCLC"]})
+
+    unrelated = submit(alliance.nora, dataset, purpose="Drivers of invasive breast carcinoma")
+    broader = submit(alliance.ivan, dataset, purpose="Screening for lung cancer in smokers")
+
+    assert unrelated.duo_check["compatible"] is False
+    assert unrelated.duo_check["reasons"] == [
+        "DS: the dataset is limited to research on NSCLC (Non-Small Cell Lung Cancer) or its subtypes; "
+        "the purpose names none of them."
+    ]
+    assert broader.duo_check["compatible"] is False
+
+
 def test_irb_pub_and_col_are_listed_as_conditions_and_ts_caps_the_grant(
     alliance: Alliance, make_dataset: MakeDataset
 ) -> None:
