@@ -55,6 +55,7 @@ from oncobridge.collaborations.models import (
 from oncobridge.collaborations.timeline import TimelineItem, timeline_svg
 from oncobridge.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from oncobridge.core.htmx import is_htmx_partial, render_page_or_partial
+from oncobridge.core.params import record_id
 from oncobridge.core.visibility import Viewer
 from oncobridge.matching import selectors as matching_selectors
 from oncobridge.matching.models import IntroductionStatus
@@ -275,14 +276,15 @@ def project_create(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         organisation__in=[o.pk for o in organisations]
     )
     initial: dict[str, Any] = {}
-    chosen = request.GET.get("introduction", "")
-    if chosen.isdigit():
-        introduction = introductions.filter(pk=int(chosen)).first()
+    # Prefill links carry these ids; one that is not an id, or not the viewer's, just prefills nothing.
+    chosen = record_id(request.GET.get("introduction"))
+    if chosen is not None:
+        introduction = introductions.filter(pk=chosen).first()
         if introduction is not None:
             initial = {"introduction": introduction.pk, "title": introduction.target_title}
-    in_programme = request.GET.get("programme", "")
-    if in_programme.isdigit():
-        programme = programmes.filter(pk=int(in_programme)).first()
+    in_programme = record_id(request.GET.get("programme"))
+    if in_programme is not None:
+        programme = programmes.filter(pk=in_programme).first()
         if programme is not None:
             initial.update(programme=programme.pk, organisation=programme.organisation_id)
     form = ProjectForm(
@@ -799,13 +801,12 @@ def document_version_add(request: HttpRequest, viewer: Viewer, pk: int, document
 def document_download(request: HttpRequest, viewer: Viewer, pk: int, document_pk: int) -> HttpResponse:
     project = access.project_for_user(request.user, pk)
     document = access.document_for_user(request.user, project, document_pk)
-    number = request.GET.get("version", "")
-    if number and not (number.isdigit() and len(number) < 10):
-        raise NotFound(f"The document has no version {number[:20]}.")
+    asked = request.GET.get("version", "")
+    number = record_id(asked)
+    if asked and number is None:
+        raise NotFound(f"The document has no version {asked[:20]}.")
     try:
-        stored = services.document_download(
-            actor=_actor(request), document=document, number=int(number) if number else None
-        )
+        stored = services.document_download(actor=_actor(request), document=document, number=number)
     except ServiceError as error:
         raise NotFound(error.message) from None
     # A streamed file; member_view is typed for plain responses, which Django treats alike.
@@ -852,7 +853,10 @@ def agreement_create(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     if not _managed_organisations(viewer):
         raise PermissionDenied("Agreements are drafted by the parties' alliance managers.")
     chosen = request.POST.get("project") or request.GET.get("project", "")
-    project = access.project_for_user(request.user, int(chosen)) if chosen.isdigit() else None
+    project_id = record_id(chosen)
+    if chosen and project_id is None:
+        raise NotFound(f"There is no project {chosen[:20]}.")
+    project = access.project_for_user(request.user, project_id) if project_id is not None else None
     documents = access.visible_documents(viewer, project) if project is not None else []
     initial = {"parties": [project.organisation_id]} if project is not None else {}
     form = AgreementForm(request.POST or None, initial=initial, documents=documents)

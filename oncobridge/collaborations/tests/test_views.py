@@ -1080,6 +1080,27 @@ def test_garbage_posted_to_every_form_is_a_form_error_never_a_500(alliance: Alli
         assert response.status_code < 500, target
 
 
+@pytest.mark.parametrize("bad_id", ["²", "٣", "1" * 25, "0", "-4"])
+def test_an_id_in_a_query_string_that_is_not_an_ascii_database_id_is_never_a_500(
+    alliance: Alliance, joint: Joint, bad_id: str
+) -> None:
+    lead, manager = client_for(alliance.ivan), client_for(alliance.alice)
+    download = url("document_download", joint.project.pk, joint.protocol.pk)
+
+    start = lead.get(url("project_create"), {"introduction": bad_id, "programme": bad_id})
+    assert start.status_code == 200
+    assert 'name="title" value=' not in page(start)  # nothing prefilled from an id that is not one
+    assert lead.get(download, {"version": bad_id}).status_code == 404
+    assert manager.get(url("agreement_create"), {"project": bad_id}).status_code == 404
+    drafted = manager.post(
+        url("agreement_create"),
+        {"project": bad_id, "title": "MTA", "kind": "mta", "parties": [alliance.centre.pk, alliance.acme.pk]},
+    )
+    assert drafted.status_code == 404
+    assert not Agreement.objects.filter(title="MTA").exists()
+    assert not AuditEvent.objects.filter(action="document.download").exists()
+
+
 def test_garbage_in_list_filters_shows_the_page_unfiltered(alliance: Alliance, joint: Joint) -> None:
     client = client_for(alliance.ivan)
 
