@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pyarrow as pa
 
@@ -54,6 +55,7 @@ LEGACY_STATUS = {
     "censored": False,
     "progression": True,
 }
+UnknownOncoTree = Literal["error", "warn"]
 BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
 SEX_VALUES = {
     "male": "male",
@@ -76,6 +78,20 @@ class ClinicalRead:
     @property
     def sample_ids(self) -> set[str]:
         return set(self.samples["sample_id"].to_pylist())
+
+
+@dataclass(frozen=True)
+class OncoTreeCodes:
+    """What the reader checks ONCOTREE_CODE values against (the caller's vocabulary; this package stays pure).
+
+    `current`: today's codes, case-insensitive. `former`: retired or renamed codes (GBM, DIPG...) that older
+    cBioPortal studies still carry, with the code(s) that replaced each; one replacement is taken with a
+    warning. `unknown`: "error" refuses other codes; "warn" (for a partial vocabulary) only reports them.
+    """
+
+    current: Container[str]
+    former: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    unknown: UnknownOncoTree = "error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,9 +217,12 @@ def read_cbioportal_clinical(
     patient_file: Path | str | None = None,
     sample_file: Path | str | None = None,
     known_patients: frozenset[str] | None = None,
+    oncotree: OncoTreeCodes | None = None,
 ) -> ClinicalRead:
     """Read a patient file, a sample file or both: samples must name a patient of the patient file, or of
-    `known_patients` (the dataset's patients) when a sample file comes alone."""
+    `known_patients` (the dataset's patients) when a sample file comes alone. With `oncotree`, every
+    ONCOTREE_CODE value must be an OncoTree code (CANCER_TYPE is a free-text name in cBioPortal's format,
+    so it is not checked)."""
     if patient_file is None and sample_file is None:
         raise ValueError("give a patient file, a sample file or both")
     all_problems: list[Problems] = []
@@ -219,6 +238,9 @@ def read_cbioportal_clinical(
         clinical.read()
         clinical.check_values()
         patients = clinical.unique_ids("PATIENT_ID")
+        if oncotree is not None:
+            for row in patients.values():
+                _oncotree_code(clinical, row, oncotree)
         endpoints = _endpoints(clinical)
         for patient_id, row in patients.items():
             values = row.values
@@ -265,7 +287,9 @@ def read_cbioportal_clinical(
                     "sample_id": sample_id,
                     "patient_id": sample_patient,
                     "sample_type": row.values.get("SAMPLE_TYPE"),
-                    "oncotree_code": row.values.get("ONCOTREE_CODE"),
+                    "oncotree_code": _oncotree_code(clinical, row, oncotree)
+                    if oncotree is not None
+                    else row.values.get("ONCOTREE_CODE"),
                     "tissue": row.values.get("TISSUE_SITE") or row.values.get("PRIMARY_SITE"),
                 }
             )
@@ -348,6 +372,39 @@ def _attributes(
             "value": value,
             "datatype": clinical.datatypes.get(name, "STRING"),
         }
+
+
+def _oncotree_code(clinical: _ClinicalFile, row: _Row, oncotree: OncoTreeCodes) -> str | None:
+    """The sample's OncoTree code, upper case, a former code replaced; reports a code OncoTree lacks."""
+    value = row.values.get("ONCOTREE_CODE")
+    if value is None:
+        return None
+    code = value.upper()
+    if code in oncotree.current:
+        return code
+    replacements = oncotree.former.get(code)
+    if replacements:
+        if len(replacements) == 1:
+            clinical.problems.warn(
+                row.line,
+                "ONCOTREE_CODE",
+                f"{value!r} is a former OncoTree code; read as {replacements[0]}",
+                kind="former OncoTree code",
+            )
+            return replacements[0]
+        clinical.problems.warn(
+            row.line,
+            "ONCOTREE_CODE",
+            f"{value!r} is a former OncoTree code, since split into {', '.join(replacements)}; kept as given",
+            kind="former OncoTree code",
+        )
+        return code
+    message = f"{value!r} is not an OncoTree code"
+    if oncotree.unknown == "error":
+        clinical.problems.add(row.line, "ONCOTREE_CODE", message)
+    else:
+        clinical.problems.warn(row.line, "ONCOTREE_CODE", message, kind="unknown OncoTree code")
+    return value
 
 
 def _number(text: str | None) -> float | None:

@@ -246,6 +246,35 @@ def test_clinical_files_that_leave_out_a_mutated_sample_are_refused(
     ]
 
 
+def test_a_sample_file_with_a_code_oncotree_lacks_is_refused_and_a_former_code_is_updated(
+    shared_data: Path, clinical_dataset: Dataset, import_as_dana: Import
+) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_as_dana(
+            clinical_dataset, cbioportal_clinical=[MALFORMED / "clinical_sample_unknown_oncotree.txt"]
+        )
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "clinical_sample_unknown_oncotree.txt:7: ONCOTREE_CODE: 'LUADX' is not an OncoTree code"
+    ]
+    clinical_dataset.refresh_from_db()
+    assert clinical_dataset.versions.count() == 1
+
+
+def test_a_former_oncotree_code_in_a_sample_file_is_stored_as_its_current_code(
+    shared_data: Path, clinical_dataset: Dataset, import_as_dana: Import, tmp_path: Path
+) -> None:
+    text = (MALFORMED / "clinical_sample_unknown_oncotree.txt").read_text().replace("LUADX", "LUAD")
+    (tmp_path / "data_clinical_sample.txt").write_text(text)
+
+    version = import_as_dana(clinical_dataset, cbioportal_clinical=[tmp_path / "data_clinical_sample.txt"])
+
+    codes = {row["sample_id"]: row["oncotree_code"] for row in table(version, "samples")}
+    assert codes["OB-P003-T1"] == "GB"
+    assert codes["OB-P004-T1"] == "SKCM"
+    assert any("'GBM' is a former OncoTree code; read as GB" in str(warning) for warning in version.warnings)
+
+
 def test_a_sample_file_cannot_come_before_its_patients(
     make_dataset: MakeDataset, import_as_dana: Import
 ) -> None:

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-from oncobridge.formats.cbioportal_clinical import ClinicalRead, parse_status, read_cbioportal_clinical
-from oncobridge.formats.tests.conftest import FIXTURES
+from oncobridge.formats.cbioportal_clinical import (
+    ClinicalRead,
+    OncoTreeCodes,
+    parse_status,
+    read_cbioportal_clinical,
+)
+from oncobridge.formats.tests.conftest import FIXTURES, MALFORMED
 
 
 def read_both() -> ClinicalRead:
@@ -46,3 +51,20 @@ def test_it_reads_status_values_old_and_new() -> None:
     assert parse_status("0:LIVING") is False
     assert parse_status("DECEASED") is True
     assert parse_status("maybe") is None
+
+
+def test_a_former_oncotree_code_is_read_as_its_replacement_with_a_warning() -> None:
+    oncotree = OncoTreeCodes(current={"IDC", "LUAD", "GB", "SKCM"}, former={"GBM": ("GB",)}, unknown="warn")
+    read = read_cbioportal_clinical(
+        patient_file=FIXTURES / "data_clinical_patient.txt",
+        sample_file=MALFORMED / "clinical_sample_unknown_oncotree.txt",
+        oncotree=oncotree,
+    )
+    codes = dict(
+        zip(read.samples["sample_id"].to_pylist(), read.samples["oncotree_code"].to_pylist(), strict=True)
+    )
+    assert codes == {"OB-P001-T1": "IDC", "OB-P002-T1": "LUADX", "OB-P003-T1": "GB", "OB-P004-T1": "SKCM"}
+    assert [str(warning) for warning in read.warnings if warning.field == "ONCOTREE_CODE"] == [
+        "clinical_sample_unknown_oncotree.txt:7: ONCOTREE_CODE: 'LUADX' is not an OncoTree code",
+        "clinical_sample_unknown_oncotree.txt:8: ONCOTREE_CODE: 'GBM' is a former OncoTree code; read as GB",
+    ]

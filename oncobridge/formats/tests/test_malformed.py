@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from oncobridge.formats.cbioportal_clinical import read_cbioportal_clinical
+from oncobridge.formats.cbioportal_clinical import OncoTreeCodes, read_cbioportal_clinical
 from oncobridge.formats.clinical_tsv import load_mapping, read_clinical_tsv
 from oncobridge.formats.fhir import read_fhir_bundle
 from oncobridge.formats.icgc import read_icgc_ssm
@@ -120,6 +120,20 @@ def test_a_sample_of_an_unknown_patient_is_refused() -> None:
     )
     assert problems == [
         "clinical_sample_unknown_patient.txt:7: PATIENT_ID: 'OB-P077' is not a patient in the patient file"
+    ]
+
+
+def test_a_sample_with_an_unknown_oncotree_code_is_refused() -> None:
+    oncotree = OncoTreeCodes(current={"IDC", "LUAD", "GB", "SKCM"}, former={"GBM": ("GB",)})
+    problems = refused(
+        lambda: read_cbioportal_clinical(
+            patient_file=FIXTURES / "data_clinical_patient.txt",
+            sample_file=MALFORMED / "clinical_sample_unknown_oncotree.txt",
+            oncotree=oncotree,
+        )
+    )
+    assert problems == [
+        "clinical_sample_unknown_oncotree.txt:7: ONCOTREE_CODE: 'LUADX' is not an OncoTree code"
     ]
 
 
