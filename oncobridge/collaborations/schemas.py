@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import StringConstraints, ValidationInfo, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from oncobridge.accounts.schemas import Slug, StorableStr
 
@@ -24,6 +25,8 @@ AgreementStatusName = Literal["draft", "in_negotiation", "executed", "expired", 
 Title = Annotated[StorableStr, StringConstraints(min_length=1, max_length=255)]
 LongText = Annotated[StorableStr, StringConstraints(max_length=20_000)]
 Unit = Annotated[StorableStr, StringConstraints(max_length=40)]
+# JSON parsing takes NaN and Infinity (and 1e999 becomes inf); no progress is measured in them.
+Number = Annotated[float, Field(allow_inf_nan=False)]
 MAX_IDS = 200
 
 
@@ -130,8 +133,8 @@ class StageChangeOut(Schema):
 
 class KeyResultIn(Schema):
     name: Title
-    target: float
-    current: float = 0.0
+    target: Number
+    current: Number = 0.0
     unit: Unit = ""
 
 
@@ -153,7 +156,7 @@ class GoalOut(Schema):
 
 
 class KeyResultPatch(Schema):
-    current: float
+    current: Number
 
 
 # Milestones
@@ -170,14 +173,26 @@ class MilestoneIn(Schema):
 
 
 class MilestonePatch(Schema):
+    """Only the fields sent change; null is accepted only where it means something (no owner)."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset({"owner_id"})
+
     version: int = Field(description="The version you edited; a stale one is refused with 409.")
-    title: Title | None = None
-    due_date: date | None = None
-    description: LongText | None = None
-    is_deliverable: bool | None = None
-    owner_id: int | None = None
-    status: MilestoneStatusName | None = None
-    depends_on: list[int] | None = Field(None, max_length=MAX_IDS)
+    title: Title | SkipJsonSchema[None] = None
+    due_date: date | SkipJsonSchema[None] = None
+    description: LongText | SkipJsonSchema[None] = None
+    is_deliverable: bool | SkipJsonSchema[None] = None
+    owner_id: int | None = Field(None, description="null leaves the milestone without an owner.")
+    status: MilestoneStatusName | SkipJsonSchema[None] = None
+    depends_on: Annotated[list[int], Field(max_length=MAX_IDS)] | SkipJsonSchema[None] = None
+
+    # Runs only on values sent: pydantic does not validate defaults.
+    @field_validator("*")
+    @classmethod
+    def _refuse_nulls(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise ValueError("This field cannot be null; leave it out to keep its value.")
+        return value
 
 
 class ResponsibilityOut(Schema):

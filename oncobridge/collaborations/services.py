@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -80,6 +81,12 @@ def _text(value: str, field: str, *, required: bool = False) -> str:
     value = value.strip()
     if required and not value:
         raise ServiceError(f"The {field} is required.", field=field)
+    return value
+
+
+def _finite(value: float, field: str) -> float:
+    if not math.isfinite(value):
+        raise ServiceError(f"The {field} must be a finite number.", field=field)
     return value
 
 
@@ -318,8 +325,8 @@ def goal_create(
             KeyResult(
                 goal=goal,
                 name=_text(spec.name, "key result", required=True),
-                target=spec.target,
-                current=spec.current,
+                target=_finite(spec.target, "target"),
+                current=_finite(spec.current, "current"),
                 unit=spec.unit.strip(),
             )
             for spec in key_results
@@ -331,7 +338,7 @@ def goal_create(
 
 @transaction.atomic
 def key_result_update(*, actor: User, key_result: KeyResult, current: float) -> KeyResult:
-    key_result.current = current
+    key_result.current = _finite(current, "current")
     key_result.save(update_fields=["current"])
     return key_result
 
@@ -422,6 +429,9 @@ def milestone_update(
     unknown = set(fields) - set(MILESTONE_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown milestone fields: {', '.join(sorted(unknown))}.")
+    for name in sorted(fields):
+        if fields[name] is None and name != "owner":
+            raise ServiceError(f"The {name.replace('_', ' ')} cannot be emptied.", field=name)
     project = milestone.project
     if "title" in fields:
         fields["title"] = _text(fields["title"], "title", required=True)

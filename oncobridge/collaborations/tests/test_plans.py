@@ -9,9 +9,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from oncobridge.collaborations.models import MilestoneStatus, StageChange
+from oncobridge.collaborations.models import KeyResult, MilestoneStatus, StageChange
 from oncobridge.collaborations.selectors import milestones_overdue, milestones_upcoming
-from oncobridge.collaborations.services import milestone_create, milestone_raci_set, project_stage_change
+from oncobridge.collaborations.services import (
+    KeyResultSpec,
+    goal_create,
+    milestone_create,
+    milestone_raci_set,
+    milestone_update,
+    project_stage_change,
+)
 from oncobridge.collaborations.tests.conftest import API, Joint, bearer, call, today
 from oncobridge.conftest import Alliance
 from oncobridge.core.errors import ServiceError
@@ -192,6 +199,78 @@ def test_overdue_and_upcoming_milestones_are_flagged(alliance: Alliance, joint: 
     assert list(milestones_upcoming(projects=projects, days=14)) == [joint.assay]
     flags = call(alliance.paula, "get", f"/joint-projects/{joint.project.pk}/milestones/flags", days=3).json()
     assert ([m["title"] for m in flags["overdue"]], flags["upcoming"]) == (["Ethics approval"], [])
+
+
+@pytest.mark.parametrize(
+    "field", ["title", "due_date", "description", "is_deliverable", "status", "depends_on"]
+)
+def test_a_milestone_field_sent_as_null_is_refused_naming_it_and_nothing_changes(
+    alliance: Alliance, joint: Joint, field: str
+) -> None:
+    path = f"/joint-projects/{joint.project.pk}/milestones/{joint.assay.pk}"
+
+    response = call(alliance.ivan, "patch", path, {"version": 1, field: None})
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+    joint.assay.refresh_from_db()
+    assert (joint.assay.title, joint.assay.version) == ("Assay validated", 1)
+
+
+def test_a_milestone_owner_sent_as_null_leaves_it_without_an_owner(alliance: Alliance, joint: Joint) -> None:
+    path = f"/joint-projects/{joint.project.pk}/milestones/{joint.assay.pk}"
+
+    response = call(alliance.ivan, "patch", path, {"version": 1, "owner_id": None})
+
+    assert response.status_code == 200
+    assert response.json()["owner"] is None
+
+
+def test_the_milestone_service_refuses_to_empty_a_required_field(alliance: Alliance, joint: Joint) -> None:
+    with pytest.raises(ServiceError, match="due date cannot be emptied") as refused:
+        milestone_update(actor=alliance.ivan, milestone=joint.assay, expected_version=1, due_date=None)
+
+    assert refused.value.field == "due_date"
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_a_key_result_number_that_is_not_finite_is_refused(
+    alliance: Alliance, joint: Joint, number: float
+) -> None:
+    goals = f"/joint-projects/{joint.project.pk}/goals"
+    created = call(
+        alliance.ivan, "post", goals, {"title": "G", "key_results": [{"name": "Lines", "target": 10}]}
+    ).json()
+    result_id = created["key_results"][0]["id"]
+
+    new_goal = call(
+        alliance.ivan, "post", goals, {"title": "H", "key_results": [{"name": "Lines", "target": number}]}
+    )
+    progress = call(
+        alliance.ivan,
+        "patch",
+        f"/joint-projects/{joint.project.pk}/key-results/{result_id}",
+        {"current": number},
+    )
+
+    assert new_goal.status_code == 422
+    assert [error["field"] for error in new_goal.json()["errors"]] == ["key_results.0.target"]
+    assert progress.status_code == 422
+    assert [error["field"] for error in progress.json()["errors"]] == ["current"]
+    assert [goal["title"] for goal in call(alliance.ivan, "get", goals).json()["items"]] == ["G"]
+    assert KeyResult.objects.get(pk=result_id).current == 0.0
+
+
+def test_the_key_result_service_refuses_a_number_that_is_not_finite(alliance: Alliance, joint: Joint) -> None:
+    with pytest.raises(ServiceError, match="target must be a finite number"):
+        goal_create(
+            actor=alliance.ivan,
+            project=joint.project,
+            title="G",
+            key_results=[KeyResultSpec("Lines", float("nan"))],
+        )
+
+    assert not joint.project.goals.exists()
 
 
 def test_a_goal_keeps_its_key_results_and_their_progress(alliance: Alliance, joint: Joint) -> None:
