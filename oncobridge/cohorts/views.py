@@ -27,8 +27,9 @@ from oncobridge.cohorts.forms import (
 )
 from oncobridge.cohorts.models import SavedCohort
 from oncobridge.cohorts.presentation import TABS, analysis_render
-from oncobridge.core.errors import ServiceError
+from oncobridge.core.errors import NotFound, ServiceError
 from oncobridge.core.htmx import render_page_or_partial
+from oncobridge.core.params import record_id
 from oncobridge.core.visibility import Viewer
 from oncobridge.portfolio.views import member_view
 
@@ -135,7 +136,6 @@ def count(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 def save(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     built = _Built(request)
     if not built.error:
-        project = request.POST.get("project", "")
         try:
             cohort = services.cohort_save(
                 actor=_user(request),
@@ -143,7 +143,7 @@ def save(request: HttpRequest, viewer: Viewer) -> HttpResponse:
                 description=request.POST.get("description", ""),
                 datasets=built.datasets,
                 definition=built.definition,
-                project_id=int(project) if project.isdigit() else None,
+                project_id=_project_id(request.POST.get("project", "")),
             )
         except ServiceError as error:
             built.fail(error)
@@ -153,6 +153,16 @@ def save(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     context = _builder_context(viewer, **built.context())
     context.update(error=built.error, name=request.POST.get("name", ""))
     return render(request, "cohorts/builder.html", context, status=422)
+
+
+def _project_id(value: str) -> int | None:
+    """The posted joint project (blank: none); anything else that is not an id is refused, naming it."""
+    if not value:
+        return None
+    project_id = record_id(value)
+    if project_id is None:
+        raise ServiceError(f"There is no joint project {value[:20]!r}.", field="project")
+    return project_id
 
 
 def _detail_context(request: HttpRequest, viewer: Viewer, cohort: SavedCohort) -> dict[str, Any]:
@@ -185,11 +195,7 @@ def share(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     cohort = cohort_for_user(request.user, pk, write=True)
     project = request.POST.get("project", "")
     try:
-        services.cohort_share(
-            actor=_user(request),
-            cohort=cohort,
-            project_id=int(project) if project.isdigit() else None,
-        )
+        services.cohort_share(actor=_user(request), cohort=cohort, project_id=_project_id(project))
     except ServiceError as error:
         messages.error(request, error.message)
     else:
@@ -210,9 +216,18 @@ def delete(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
 
 
 def _analysis_subject(request: HttpRequest) -> tuple[SavedCohort | None, str]:
-    cohort_id = request.GET.get("cohort", "")
-    cohort = cohort_for_user(request.user, int(cohort_id)) if cohort_id.isdigit() else None
-    return cohort, request.GET.get("dataset", "").strip()
+    return _cohort_param(request, "cohort"), request.GET.get("dataset", "").strip()
+
+
+def _cohort_param(request: HttpRequest, name: str) -> SavedCohort | None:
+    """The saved cohort a query parameter names (absent: None); one that is not an id is a 404 naming it."""
+    value = request.GET.get(name, "")
+    if not value:
+        return None
+    pk = record_id(value)
+    if pk is None:
+        raise NotFound(f"No saved cohort {value[:20]!r} ({name}).", field=name)
+    return cohort_for_user(request.user, pk)
 
 
 def _run(request: HttpRequest, viewer: Viewer) -> tuple[dict[str, Any], Any]:
@@ -233,12 +248,11 @@ def _run(request: HttpRequest, viewer: Viewer) -> tuple[dict[str, Any], Any]:
         context["error"] = "Choose a saved cohort or a dataset to analyse."
         return context, None
     compare: list[tuple[str, object]] = []
-    other_id = options.get("other", "")
     try:
         if tab == "survival" and options.get("group_by") == "cohorts" and cohort is not None:
-            if not other_id.isdigit():
+            other = _cohort_param(request, "other")
+            if other is None:
                 raise ServiceError("Choose the cohort to compare with.", field="other")
-            other = cohort_for_user(request.user, int(other_id))
             compare = [(cohort.name, cohort.definition), (other.name, other.definition)]
             scope = analyses.scope_build(actor=_user(request), datasets=cohort.datasets, definition=None)
         else:

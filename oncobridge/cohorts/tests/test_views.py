@@ -312,3 +312,43 @@ def test_removing_a_row_asks_the_builder_to_count_again(personas: Personas) -> N
 
     assert response["HX-Trigger"] == "criteria-changed"
     assert response.content == b""
+
+
+def test_saving_with_a_project_that_is_not_an_id_names_the_project(personas: Personas) -> None:
+    body = builder_post(**{"c0-kind": "gene_mutated", "c0-a": "TP53", "name": "x", "project": "²"})
+
+    response = client_for(personas.investigator).post("/cohorts/save/", body)
+
+    assert response.status_code == 422
+    assert "There is no joint project &#x27;²&#x27;." in response.content.decode()
+    assert not SavedCohort.objects.exists()
+
+
+def test_sharing_with_a_project_that_is_not_an_id_keeps_the_cohort_as_it_was(
+    personas: Personas, saved: SavedCohort
+) -> None:
+    client = client_for(personas.investigator)
+
+    response = client.post(f"/cohorts/{saved.pk}/share/", {"project": "²"}, follow=True)
+
+    assert response.status_code == 200
+    assert "There is no joint project &#x27;²&#x27;." in response.content.decode()
+    assert not AuditEvent.objects.filter(action="cohort.share").exists()
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "-1", "0", "1" * 30])
+def test_an_analysis_of_a_cohort_id_that_is_not_one_is_not_found(personas: Personas, value: str) -> None:
+    response = client_for(personas.investigator).get("/cohorts/analyses/", {"cohort": value})
+
+    assert response.status_code == 404
+
+
+def test_comparing_with_a_cohort_id_that_is_not_one_names_the_other_cohort(
+    personas: Personas, saved: SavedCohort
+) -> None:
+    params = {"cohort": saved.pk, "tab": "survival", "group_by": "cohorts", "other": "²", "format": "csv"}
+
+    response = client_for(personas.investigator).get("/cohorts/analyses/export/", params)
+
+    assert response.status_code == 400
+    assert response.content.decode() == "No saved cohort '²' (other)."
