@@ -36,6 +36,7 @@ from oncobridge.datasharing.schemas import (
     RequestFilters,
     RevokeIn,
     TableName,
+    VcfOriginName,
     VersionOut,
 )
 from oncobridge.datasharing.selectors import (
@@ -87,7 +88,8 @@ def dataset_version_list(request: HttpRequest, slug: str) -> QuerySet[DatasetVer
     summary="Upload a file and import it as the next version (data stewards); 422 lists every problem",
     description=(
         "Multipart form: `kind` (maf, cbioportal_clinical, clinical, fhir, vcf) and `file`; a clinical TSV "
-        "needs its YAML `mapping`; cBioPortal clinical data may add the other file as `second_file`. "
+        "needs its YAML `mapping`; cBioPortal clinical data may add the other file as `second_file`; "
+        "a VCF may say `origin` (somatic, the default, or germline). "
         "All or nothing: a refused file leaves the current version untouched."
     ),
 )
@@ -98,6 +100,7 @@ def dataset_import_upload(
     file: File[UploadedFile],
     mapping: File[UploadedFile | None] = None,
     second_file: File[UploadedFile | None] = None,
+    origin: Form[VcfOriginName | None] = None,
 ) -> Status[DatasetVersion] | HttpResponse:
     user = api_caller(request)
     dataset = dataset_for_user(user, slug, steward=True)
@@ -107,7 +110,7 @@ def dataset_import_upload(
         if upload is not None
     ]
     job = services.import_job_create(
-        viewer=viewer_for(user), actor=user, dataset=dataset, kind=kind, uploads=uploads
+        viewer=viewer_for(user), actor=user, dataset=dataset, kind=kind, uploads=uploads, origin=origin
     )
     job = services.import_job_run(job_id=job.pk)
     if job.status == ImportStatus.SUCCEEDED and job.version is not None:

@@ -81,6 +81,12 @@ class ImportForm(PortfolioForm):
         label="Second cBioPortal clinical file",
         help_text="cBioPortal clinical data only: the sample file with the patient file (or the reverse).",
     )
+    origin = forms.ChoiceField(
+        required=False,
+        choices=[("", "Somatic (the default)"), ("somatic", "Somatic"), ("germline", "Germline")],
+        label="VCF calls",
+        help_text="VCF only: whether its variants are somatic or germline; shown with the version.",
+    )
     mapping = forms.FileField(
         required=False,
         label="YAML mapping",

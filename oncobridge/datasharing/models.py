@@ -171,6 +171,7 @@ class ImportJob(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=40)
+    origin = models.CharField(max_length=10, blank=True, help_text="A VCF's calls: somatic or germline")
     files = models.JSONField(default=list, help_text="[{role, name, bytes}] of the uploaded files")
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     rows_done = models.BigIntegerField(default=0)

@@ -14,6 +14,7 @@ from oncobridge.accounts.schemas import Slug, StorableStr
 VisibilityName = Literal["private", "alliance", "partners", "network"]
 RequestStatusName = Literal["submitted", "approved", "rejected"]
 ImportKindName = Literal["maf", "cbioportal_clinical", "clinical", "fhir", "vcf"]
+VcfOriginName = Literal["somatic", "germline"]
 TableName = Literal["patients", "samples", "mutations", "clinical_attributes", "outcomes", "treatments"]
 Title = Annotated[StorableStr, StringConstraints(min_length=1, max_length=255)]
 LongText = Annotated[StorableStr, StringConstraints(max_length=20_000)]

@@ -302,6 +302,7 @@ class ImportSource:
     kind: str  # "maf" | "vcf" | "cbioportal_clinical" | "clinical" | "fhir"
     files: tuple[Path, ...]
     mapping: Path | None = None
+    origin: str | None = None  # a VCF's calls: "somatic" or "germline"
 
 
 def import_source(
@@ -312,9 +313,16 @@ def import_source(
     clinical: Path | None = None,
     mapping: Path | None = None,
     fhir: Path | None = None,
+    origin: str | None = None,
 ) -> ImportSource:
+    """`origin` (VCF only): whether its calls are somatic (the default) or germline, kept with the version."""
     chosen = [
-        ImportSource(kind, tuple(files), mapping if kind == "clinical" else None)
+        ImportSource(
+            kind,
+            tuple(files),
+            mapping if kind == "clinical" else None,
+            (origin or VCF_DEFAULT_ORIGIN) if kind == "vcf" else None,
+        )
         for kind, files in (
             ("maf", [maf] if maf else []),
             ("vcf", [vcf] if vcf else []),
@@ -331,6 +339,7 @@ def import_source(
         raise ServiceError("A clinical TSV needs its --mapping, and a mapping goes with --clinical only.")
     if source.kind == "cbioportal_clinical" and len(source.files) > 2:
         raise ServiceError("Give a cBioPortal patient file, a sample file, or one of each.")
+    _check_origin(source.kind, origin)
     for path in (*source.files, *([source.mapping] if source.mapping else [])):
         if not path.is_file():
             raise ServiceError(f"{path} is not a file.")
@@ -365,6 +374,19 @@ def _oncotree_codes() -> OncoTreeCodes:
     )
 
 
+VCF_ORIGINS = ("somatic", "germline")
+VCF_DEFAULT_ORIGIN = "somatic"
+
+
+def _check_origin(kind: str, origin: str | None) -> None:
+    if not origin:
+        return
+    if kind != "vcf":
+        raise ServiceError("An origin (somatic or germline) goes with a VCF only.", field="origin")
+    if origin not in VCF_ORIGINS:
+        raise ServiceError(f"'{origin}' is not an origin; use somatic or germline.", field="origin")
+
+
 def _write_source(
     source: ImportSource,
     staging: Path,
@@ -379,7 +401,12 @@ def _write_source(
         _stream_mutations(maf.batches(), staging, written, progress)
         written.warnings = maf.warnings
     elif source.kind == "vcf":
-        vcf = VcfReader(source.files[0], genes)
+        vcf = VcfReader(
+            source.files[0],
+            genes,
+            origin="germline" if source.origin == "germline" else "somatic",
+            known_samples=_previous_samples(previous),
+        )
         _stream_mutations(vcf.batches(), staging, written, progress)
         written.warnings = vcf.warnings
     elif source.kind == "cbioportal_clinical":
@@ -570,6 +597,7 @@ def _publish(
                         "file": path.name,
                         "sha256": storage.file_sha256(path),
                         "bytes": path.stat().st_size,
+                        **({"origin": source.origin} if source.origin and path in source.files else {}),
                     }
                     for path in written.sources
                 ],
@@ -915,9 +943,17 @@ def _check_uploads(kind: str, uploads: Mapping[str, Upload]) -> None:
 
 
 def import_job_create(
-    *, viewer: Viewer, actor: Any, dataset: Dataset, kind: str, uploads: Iterable[Upload]
+    *,
+    viewer: Viewer,
+    actor: Any,
+    dataset: Dataset,
+    kind: str,
+    uploads: Iterable[Upload],
+    origin: str | None = None,
 ) -> ImportJob:
-    """Store the uploaded files and record a queued import; run it with `import_job_run` (or a task)."""
+    """Store the uploaded files and record a queued import; run it with `import_job_run` (or a task).
+
+    `origin` (VCF only): somatic (the default) or germline."""
     _require_steward(viewer, dataset.organisation_id, "import its data")
     by_role: dict[str, Upload] = {}
     for upload in uploads:
@@ -925,11 +961,13 @@ def import_job_create(
             raise ServiceError(f"'{upload.role}' is not an upload field.", field=upload.role)
         by_role[upload.role] = upload
     _check_uploads(kind, by_role)
+    _check_origin(kind, origin)
     with transaction.atomic():
         job = ImportJob.objects.create(
             dataset=dataset,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
             kind=kind,
+            origin=origin or "",
         )
         folder = _upload_dir(job.pk)
         try:
@@ -1002,7 +1040,7 @@ def _job_source(job: ImportJob) -> ImportSource:
     if job.kind == "clinical":
         return import_source(clinical=main, mapping=_job_path(job, "mapping"))
     if job.kind == "vcf":
-        return import_source(vcf=main)
+        return import_source(vcf=main, origin=job.origin or None)
     if job.kind == "fhir":
         return import_source(fhir=main)
     return import_source(maf=main)

@@ -190,6 +190,7 @@ def dataset_import(request: HttpRequest, viewer: Viewer, slug: str) -> HttpRespo
                 dataset=dataset,
                 kind=form.cleaned_data["kind"],
                 uploads=uploads,
+                origin=form.cleaned_data.get("origin") or None,
             )
         except ServiceError as error:
             _refusal_to_form(form, error)

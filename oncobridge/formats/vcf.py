@@ -76,6 +76,8 @@ class VcfReader:
     sites_only_sample: str | None = None  # a VCF without sample columns needs a sample id from the caller
     ncbi_build: str | None = None
     pass_only: bool = True
+    # The dataset's samples: a sample column read as mutations must be one of them (None: no clinical data).
+    known_samples: frozenset[str] | None = None
     problems: Problems = field(init=False)
     sample_ids: set[str] = field(default_factory=set)
     rows: int = 0
@@ -134,6 +136,9 @@ class VcfReader:
         self.problems.raise_if_any()
 
     def _meta(self, text: str) -> set[str]:
+        # Mutect2 names the tumour column of a tumour/normal pair; the normal's genotypes are not mutations.
+        if text.startswith("##tumor_sample=") and self.origin == "somatic" and self.tumor_sample is None:
+            self.tumor_sample = text.partition("=")[2].strip() or None
         if text.startswith("##INFO=<ID=CSQ,"):
             match = _FORMAT_IN_DESCRIPTION.search(text)
             if match:
@@ -157,7 +162,21 @@ class VcfReader:
             self.problems.add(
                 number, None, "a VCF without sample columns needs a sample id (sites_only_sample)"
             )
+        if self.known_samples is not None:
+            for sample in self._samples_read(samples):
+                if sample not in self.known_samples:
+                    self.problems.add(
+                        number, "sample", f"{sample!r} is not a sample in the dataset's clinical data"
+                    )
         return samples
+
+    def _samples_read(self, columns: list[str]) -> list[str]:
+        """The samples whose calls become rows: every column, or the tumour's alone in a somatic pair."""
+        if not columns:
+            return [self.sites_only_sample] if self.sites_only_sample is not None else []
+        if self.origin == "somatic" and self.tumor_sample is not None:
+            return [self.tumor_sample] if self.tumor_sample in columns else []
+        return columns
 
     def _record(
         self, number: int, text: str, samples: list[str], build: str | None, info_ids: set[str]
@@ -383,8 +402,15 @@ def read_vcf(
     sites_only_sample: str | None = None,
     ncbi_build: str | None = None,
     sample_names: Mapping[str, str] | None = None,
+    known_samples: frozenset[str] | None = None,
 ) -> MutationRead:
-    """Read a whole VCF into one mutations table (FormatError lists every problem)."""
+    """Read a whole VCF into one mutations table (FormatError lists every problem).
+
+    `sample_names` renames sample columns; `known_samples` holds the names after renaming.
+    """
+    if known_samples is not None and sample_names:
+        renamed_known = {column for column, name in sample_names.items() if name in known_samples}
+        known_samples = (known_samples - sample_names.keys()) | renamed_known
     reader = VcfReader(
         Path(path),
         genes,
@@ -392,6 +418,7 @@ def read_vcf(
         tumor_sample=tumor_sample,
         sites_only_sample=sites_only_sample,
         ncbi_build=ncbi_build,
+        known_samples=known_samples,
     )
     table = pa.Table.from_batches(list(reader.batches()), schema=tables.MUTATIONS)
     if sample_names:

@@ -176,3 +176,30 @@ def test_an_anonymous_upload_is_401(clinical_dataset: Dataset) -> None:
         {"kind": "maf", "file": SimpleUploadedFile("x.maf", b"x")},
     )
     assert response.status_code == 401
+
+
+def test_a_vcf_uploaded_as_germline_keeps_its_origin_through_the_import_job(
+    alliance: Alliance, make_dataset: MakeDataset
+) -> None:
+    dataset = make_dataset(slug="carriers")
+
+    response = post_import(
+        alliance.dana, dataset.slug, kind="vcf", file=FIXTURES / "germline_vep.vcf", origin="germline"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["sources"][0]["origin"] == "germline"
+    assert ImportJob.objects.get().origin == "germline"
+
+
+def test_an_origin_other_than_somatic_or_germline_is_a_422(
+    alliance: Alliance, make_dataset: MakeDataset
+) -> None:
+    dataset = make_dataset(slug="carriers")
+
+    response = post_import(
+        alliance.dana, dataset.slug, kind="vcf", file=FIXTURES / "germline_vep.vcf", origin="inherited"
+    )
+
+    assert response.status_code == 422
+    assert not ImportJob.objects.exists()

@@ -66,6 +66,31 @@ def test_a_clinical_tsv_imports_with_its_mapping_from_the_command_line(
     assert out.startswith("Imported gbsg2 v1: ")
 
 
+def test_a_vcf_imports_as_germline_calls_with_origin(alliance: Alliance) -> None:
+    run("dataset", "create", "carriers", "--title", "Carriers", "--owner", "st-olaf", "--duo", "GRU")
+
+    run("dataset", "import", "carriers", "--vcf", str(FIXTURES / "germline_vep.vcf"), "--origin", "germline")
+
+    version = Dataset.objects.get(slug="carriers").current_version
+    assert version is not None
+    assert version.sources[0]["origin"] == "germline"
+
+
+def test_origin_with_a_maf_is_an_error(alliance: Alliance) -> None:
+    run("dataset", "create", "cohort", "--title", "Cohort", "--owner", "st-olaf", "--duo", "GRU")
+
+    with pytest.raises(CommandError, match="An origin \\(somatic or germline\\) goes with a VCF only"):
+        run(
+            "dataset",
+            "import",
+            "cohort",
+            "--maf",
+            str(FIXTURES / "cohort_mutations.maf.txt"),
+            "--origin",
+            "germline",
+        )
+
+
 def test_a_refused_import_prints_every_problem_and_fails(alliance: Alliance) -> None:
     run("dataset", "create", "cohort", "--title", "Cohort", "--owner", "st-olaf", "--duo", "GRU")
     err = io.StringIO()

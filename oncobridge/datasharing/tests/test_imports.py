@@ -9,7 +9,7 @@ import pytest
 
 from oncobridge.accounts.access import viewer_for
 from oncobridge.conftest import Alliance
-from oncobridge.core.errors import PermissionDenied
+from oncobridge.core.errors import PermissionDenied, ServiceError
 from oncobridge.core.models import AuditEvent
 from oncobridge.datasharing import storage
 from oncobridge.datasharing.models import Dataset, DatasetVersion
@@ -273,6 +273,50 @@ def test_a_former_oncotree_code_in_a_sample_file_is_stored_as_its_current_code(
     assert codes["OB-P003-T1"] == "GB"
     assert codes["OB-P004-T1"] == "SKCM"
     assert any("'GBM' is a former OncoTree code; read as GB" in str(warning) for warning in version.warnings)
+
+
+def test_a_vcf_whose_sample_is_not_in_the_clinical_data_is_refused(
+    clinical_dataset: Dataset, import_as_dana: Import
+) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_as_dana(clinical_dataset, vcf=FIXTURES / "germline_vep.vcf", origin="germline")
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "germline_vep.vcf:7: sample: 'OB-P001-N1' is not a sample in the dataset's clinical data"
+    ]
+    clinical_dataset.refresh_from_db()
+    assert clinical_dataset.versions.count() == 1
+
+
+def test_a_germline_vcf_is_recorded_as_germline_with_its_version(
+    make_dataset: MakeDataset, import_as_dana: Import
+) -> None:
+    version = import_as_dana(make_dataset(), vcf=FIXTURES / "germline_vep.vcf", origin="germline")
+
+    assert version.sources[0]["origin"] == "germline"
+    assert version.row_counts["mutations"] == 3
+
+
+def test_a_vcf_is_somatic_unless_told_otherwise_and_reads_the_tumour_of_a_pair(
+    clinical_dataset: Dataset, import_as_dana: Import, tmp_path: Path
+) -> None:
+    text = (
+        (FIXTURES / "somatic_snpeff.vcf").read_text().replace("\tNORMAL\tTUMOR", "\tOB-P002-N1\tOB-P002-T1")
+    )
+    paired = tmp_path / "paired.vcf"
+    paired.write_text(text.replace("##source=Mutect2\n", "##source=Mutect2\n##tumor_sample=OB-P002-T1\n"))
+
+    version = import_as_dana(clinical_dataset, vcf=paired)
+
+    assert version.sources[0]["origin"] == "somatic"
+    assert {row["sample_id"] for row in table(version, "mutations")} == {"OB-P002-T1"}
+
+
+def test_an_origin_goes_with_a_vcf_only(make_dataset: MakeDataset) -> None:
+    with pytest.raises(ServiceError, match="goes with a VCF only"):
+        import_source(maf=FIXTURES / "cohort_mutations.maf.txt", origin="germline")
+    with pytest.raises(ServiceError, match="'inherited' is not an origin"):
+        import_source(vcf=FIXTURES / "germline_vep.vcf", origin="inherited")
 
 
 def test_a_sample_file_cannot_come_before_its_patients(

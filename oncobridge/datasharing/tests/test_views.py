@@ -309,6 +309,21 @@ def test_a_steward_uploads_a_maf_and_sees_the_new_version(
     assert "Version 2 (current)" in client.get(url("dataset_detail", clinical_dataset.slug)).content.decode()
 
 
+def test_a_vcf_uploaded_as_germline_says_so_in_the_version_summary(
+    alliance: Alliance, make_dataset: MakeDataset, django_capture_on_commit_callbacks: Any
+) -> None:
+    dataset = make_dataset(slug="carriers")
+    client = client_for(alliance.dana)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("dataset_import", dataset.slug),
+            {"kind": "vcf", "origin": "germline", "file": upload(FIXTURES / "germline_vep.vcf")},
+        )
+
+    page = client.get(url("dataset_detail", dataset.slug)).content.decode()
+    assert "germline_vep.vcf (vcf, germline calls," in page
+
+
 def test_the_uploaded_files_are_removed_once_the_import_ends(
     alliance: Alliance,
     clinical_dataset: Dataset,

@@ -137,6 +137,17 @@ def test_a_sample_with_an_unknown_oncotree_code_is_refused() -> None:
     ]
 
 
+def test_a_vcf_sample_column_missing_from_the_clinical_data_is_refused(genes: GeneVocabulary) -> None:
+    problems = refused(
+        lambda: read_vcf(
+            FIXTURES / "germline_vep.vcf", genes=genes, origin="germline", known_samples=CLINICAL_SAMPLES
+        )
+    )
+    assert problems == [
+        "germline_vep.vcf:7: sample: 'OB-P001-N1' is not a sample in the dataset's clinical data"
+    ]
+
+
 def test_a_mapping_naming_missing_columns_is_refused() -> None:
     mapping = load_mapping(MALFORMED / "mapping_unknown_column.yaml")
     problems = refused(lambda: read_clinical_tsv(MALFORMED / "clinical_bad_time.tsv", mapping))

@@ -4,7 +4,10 @@ import gzip
 import shutil
 from pathlib import Path
 
+import pytest
+
 from oncobridge.formats import tables
+from oncobridge.formats.problems import FormatError
 from oncobridge.formats.tests.conftest import FIXTURES
 from oncobridge.formats.vcf import read_vcf
 from oncobridge.vocab.genes import GeneVocabulary
@@ -46,3 +49,37 @@ def test_it_reads_a_gzipped_germline_vep_vcf(tmp_path: Path, genes: GeneVocabula
     assert rows[1]["reference_allele"] == "-" and rows[1]["tumor_seq_allele2"] == "A"
     assert rows[2]["t_alt_count"] == 48
     assert read.sample_ids == {"OB-P001-N1"}
+
+
+def paired_vcf(tmp_path: Path, *, tumour_header: bool) -> Path:
+    """The somatic fixture with real sample names, and Mutect2's ##tumor_sample line if asked."""
+    text = (FIXTURES / "somatic_snpeff.vcf").read_text()
+    text = text.replace("\tNORMAL\tTUMOR", "\tOB-P002-N1\tOB-P002-T1")
+    if tumour_header:
+        text = text.replace("##source=Mutect2\n", "##source=Mutect2\n##tumor_sample=OB-P002-T1\n")
+    path = tmp_path / "paired.vcf"
+    path.write_text(text)
+    return path
+
+
+def test_a_somatic_pair_reads_the_tumour_that_mutect2_names_in_its_header(
+    tmp_path: Path, genes: GeneVocabulary
+) -> None:
+    read = read_vcf(
+        paired_vcf(tmp_path, tumour_header=True), genes=genes, known_samples=frozenset({"OB-P002-T1"})
+    )
+    assert read.sample_ids == {"OB-P002-T1"}
+    assert read.table.num_rows == 3
+
+
+def test_a_germline_vcf_checks_every_sample_column(tmp_path: Path, genes: GeneVocabulary) -> None:
+    with pytest.raises(FormatError) as refused:
+        read_vcf(
+            paired_vcf(tmp_path, tumour_header=True),
+            genes=genes,
+            origin="germline",
+            known_samples=frozenset({"OB-P002-T1"}),
+        )
+    assert [str(problem) for problem in refused.value.problems] == [
+        "paired.vcf:15: sample: 'OB-P002-N1' is not a sample in the dataset's clinical data"
+    ]

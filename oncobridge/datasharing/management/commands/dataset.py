@@ -2,7 +2,8 @@
 
 The forms are fixed (scripts rely on them):
     oncobridge dataset create SLUG --title TITLE --owner ORG_SLUG --duo CODE[,CODE...]
-    oncobridge dataset import SLUG --maf FILE | --vcf FILE | --cbioportal-clinical FILE
+    oncobridge dataset import SLUG --maf FILE | --vcf FILE [--origin somatic|germline]
+                                   | --cbioportal-clinical FILE
                                    | --clinical FILE --mapping MAPPING.yaml | --fhir BUNDLE.json
     oncobridge dataset list --json
 A refused import prints every problem on standard error and exits with status 1.
@@ -23,7 +24,13 @@ from oncobridge.core.errors import ServiceError
 from oncobridge.core.visibility import Viewer
 from oncobridge.datasharing.models import Dataset
 from oncobridge.datasharing.selectors import dataset_list
-from oncobridge.datasharing.services import ImportRefused, dataset_create, dataset_import, import_source
+from oncobridge.datasharing.services import (
+    VCF_ORIGINS,
+    ImportRefused,
+    dataset_create,
+    dataset_import,
+    import_source,
+)
 
 # Without --as the command line acts as the platform itself (an operator on the server).
 PLATFORM = Viewer(user_id=0, platform_admin=True)
@@ -56,6 +63,11 @@ class Command(BaseCommand):
         source.add_argument("--clinical", type=Path, help="A clinical TSV (needs --mapping).")
         source.add_argument("--fhir", type=Path, help="A FHIR R4 bundle with mCODE profiles.")
         importing.add_argument("--mapping", type=Path, help="The YAML mapping of a --clinical TSV.")
+        importing.add_argument(
+            "--origin",
+            choices=VCF_ORIGINS,
+            help="Whether a --vcf holds somatic (the default) or germline calls; shown with the version.",
+        )
         importing.add_argument("--no-progress", action="store_true", help="No progress bar.")
         importing.add_argument("--as", dest="as_user", help="Act as this person (e-mail), with their rights.")
 
@@ -104,6 +116,7 @@ class Command(BaseCommand):
             clinical=options["clinical"],
             mapping=options["mapping"],
             fhir=options["fhir"],
+            origin=options["origin"],
         )
         with tqdm(
             unit=" rows", unit_scale=True, file=self.stderr, disable=options["no_progress"], desc="import"
