@@ -201,9 +201,7 @@ def _survival(scope: Scope, options: Mapping[str, str], grouping: SurvivalGroupi
         hazard_ratio_ci=view.hazard_ratio_ci,
         endpoint=view.endpoint,
     )
-    rows: list[list[Any]] = [
-        [g.label, g.n, g.events, g.median_months, g.median_ci[0], g.median_ci[1]] for g in view.groups
-    ]
+    ticks = next(([time for time, _ in g.at_risk] for g in view.groups if g.at_risk), [])
     notes = _suppression_note(scope)
     if view.withheld:
         notes.append(
@@ -215,16 +213,56 @@ def _survival(scope: Scope, options: Mapping[str, str], grouping: SurvivalGroupi
     if view.hazard_ratio is not None and view.hazard_ratio_ci is not None:
         low, high = view.hazard_ratio_ci
         notes.append(
-            f"Hazard ratio {view.hazard_ratio:.3g} (95% CI {low:.3g} to {high:.3g}), second vs first."
+            f"Cox hazard ratio {view.hazard_ratio:.3g} (95% CI {low:.3g} to {high:.3g}), "
+            f"{view.groups[1].label} vs {view.groups[0].label}."
         )
     return Rendered(
         tab="survival",
         title="Survival",
         chart=charts.survival_chart(result),
-        header=["group", "n", "events", "median_months", "median_ci_lower", "median_ci_upper"],
-        rows=rows,
+        header=[*SURVIVAL_COLUMNS, *(f"at_risk_{time:g}_months" for time in ticks)],
+        rows=_survival_rows(view, ticks),
         notes=notes,
     )
+
+
+SURVIVAL_COLUMNS = (
+    "group",
+    "n",
+    "events",
+    "median_months",
+    "median_ci_lower",
+    "median_ci_upper",
+    "hazard_ratio",
+    "hazard_ratio_ci_lower",
+    "hazard_ratio_ci_upper",
+    "logrank_p",
+)
+
+
+def _survival_rows(view: analyses.SurvivalView, ticks: Sequence[float]) -> list[list[Any]]:
+    """One row per group: its counts and median, the Cox hazard ratio against the first group (which
+    reads "reference"), the log-rank p across all groups, and the number at risk at each tick."""
+    rows: list[list[Any]] = []
+    for index, g in enumerate(view.groups):
+        hazard: list[Any] = [None, None, None]
+        if view.hazard_ratio is not None and view.hazard_ratio_ci is not None:
+            hazard = ["reference", None, None] if index == 0 else [view.hazard_ratio, *view.hazard_ratio_ci]
+        at_risk = dict(g.at_risk)
+        rows.append(
+            [
+                g.label,
+                g.n,
+                g.events,
+                g.median_months,
+                g.median_ci[0],
+                g.median_ci[1],
+                *hazard,
+                view.logrank_p,
+                *(at_risk.get(time) for time in ticks),
+            ]
+        )
+    return rows
 
 
 def _distribution(scope: Scope, options: Mapping[str, str]) -> Rendered:
