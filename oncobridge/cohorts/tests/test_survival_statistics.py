@@ -72,7 +72,7 @@ def expected() -> dict[str, Any]:
 def _close(actual: Any, wanted: Any) -> bool:
     if wanted is None or actual is None:
         return actual is wanted
-    return actual == pytest.approx(wanted, rel=1e-5)
+    return bool(actual == pytest.approx(wanted, rel=1e-5))
 
 
 def _csv(user: User, params: dict[str, Any]) -> list[dict[str, str]]:

@@ -46,6 +46,34 @@ def test_create_import_and_list_in_the_documented_forms(alliance: Alliance) -> N
     assert set(entry["row_counts"]) == {"patients", "clinical_attributes", "outcomes", "mutations"}
 
 
+def test_create_takes_the_ds_diseases_and_the_ts_end_date(alliance: Alliance) -> None:
+    created, _ = run(
+        "dataset", "create", "lung", "--title", "Lung", "--owner", "st-olaf", "--duo", "DS,TS,IRB",
+        "--ds", "nsclc,SCLC", "--ts", "2031-01-31",
+    )  # fmt: skip
+
+    assert created == "Created dataset lung (DS NSCLC,SCLC, TS 2031-01-31, IRB).\n"
+    assert Dataset.objects.get(slug="lung").duo_modifiers == {"DS": ["NSCLC", "SCLC"], "TS": "2031-01-31"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--duo", "DS", "--ds", "LUNGX"], "'LUNGX' is not an OncoTree code"),
+        (["--duo", "TS", "--ts", "31/01/2031"], "TS needs an ISO date, not '31/01/2031'"),
+        (["--duo", "GRU", "--ds", "LUAD"], "The modifier DS needs the DUO code DS"),
+        (["--duo", "DS", "--ds", ","], "DS needs one or more OncoTree codes"),
+    ],
+)
+def test_create_refuses_bad_modifiers_and_creates_nothing(
+    alliance: Alliance, extra: list[str], message: str
+) -> None:
+    with pytest.raises(CommandError, match=message):
+        run("dataset", "create", "lung", "--title", "Lung", "--owner", "st-olaf", *extra)
+
+    assert not Dataset.objects.filter(slug="lung").exists()
+
+
 def test_a_clinical_tsv_imports_with_its_mapping_from_the_command_line(
     alliance: Alliance, tmp_path: Path
 ) -> None:

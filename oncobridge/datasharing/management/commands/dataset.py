@@ -2,6 +2,7 @@
 
 The forms are fixed (scripts rely on them):
     oncobridge dataset create SLUG --title TITLE --owner ORG_SLUG --duo CODE[,CODE...]
+                                   [--ds ONCOTREE_CODE[,CODE...]] [--ts YYYY-MM-DD]
     oncobridge dataset import SLUG --maf FILE | --vcf FILE [--origin somatic|germline]
                                    | --cbioportal-clinical FILE
                                    | --clinical FILE --mapping MAPPING.yaml | --fhir BUNDLE.json
@@ -46,6 +47,11 @@ class Command(BaseCommand):
         create.add_argument("--title", required=True)
         create.add_argument("--owner", required=True, help="The owning organisation's slug.")
         create.add_argument("--duo", required=True, help="DUO codes, comma-separated (e.g. GRU,NCU).")
+        create.add_argument(
+            "--ds",
+            help="DS modifier: OncoTree code(s) the data may be used for, comma-separated (needs --duo DS).",
+        )
+        create.add_argument("--ts", help="TS modifier: the last date the data may be used (needs --duo TS).")
         create.add_argument("--description", default="")
         create.add_argument("--as", dest="as_user", help="Act as this person (e-mail), with their rights.")
 
@@ -94,6 +100,11 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
 
     def _create(self, options: dict[str, Any], *, actor: Any, viewer: Viewer) -> None:
+        modifiers: dict[str, Any] = {}
+        if options["ds"] is not None:
+            modifiers["DS"] = [code.strip() for code in options["ds"].split(",") if code.strip()]
+        if options["ts"] is not None:
+            modifiers["TS"] = options["ts"]
         dataset = dataset_create(
             viewer=viewer,
             actor=actor,
@@ -101,9 +112,18 @@ class Command(BaseCommand):
             title=options["title"],
             organisation=organisation_by_slug(options["owner"]),
             duo_codes=options["duo"].split(","),
+            duo_modifiers=modifiers,
             description=options["description"],
         )
-        self.stdout.write(f"Created dataset {dataset.slug} ({', '.join(dataset.duo_codes)}).")
+        terms = ", ".join(
+            f"{code} {self._modifier(dataset.duo_modifiers[code])}" if code in dataset.duo_modifiers else code
+            for code in dataset.duo_codes
+        )
+        self.stdout.write(f"Created dataset {dataset.slug} ({terms}).")
+
+    @staticmethod
+    def _modifier(value: Any) -> str:
+        return ",".join(value) if isinstance(value, list) else str(value)
 
     def _import(self, options: dict[str, Any], *, actor: Any, viewer: Viewer) -> None:
         dataset = Dataset.objects.filter(slug=options["slug"]).first()
