@@ -338,8 +338,19 @@ def goal_create(
 
 @transaction.atomic
 def key_result_update(*, actor: User, key_result: KeyResult, current: float) -> KeyResult:
+    """Record progress on a key result; the audit trail keeps the value it replaced."""
+    previous = key_result.current
     key_result.current = _finite(current, "current")
     key_result.save(update_fields=["current"])
+    audit_record(
+        actor=actor,
+        action="key_result.update",
+        target=key_result,
+        goal=key_result.goal_id,
+        previous=previous,
+        current=key_result.current,
+        target_value=key_result.target,
+    )
     return key_result
 
 
@@ -571,7 +582,17 @@ def checkin_record(
             goal=review.goal,
             defaults={"on_track": review.on_track, "comment": review.comment.strip()},
         )
-    audit_record(actor=actor, action="checkin.record", target=checkin, action_items=len(items))
+    audit_record(
+        actor=actor,
+        action="checkin.record",
+        target=checkin,
+        decisions=checkin.decisions,
+        goal_reviews=[
+            {"goal": review.goal.pk, "on_track": review.on_track, "comment": review.comment.strip()}
+            for review in goal_reviews
+        ],
+        action_items=[item.pk for item in items],
+    )
     owners = {item.owner_id for item in items}
     activity_record(
         actor=actor,
@@ -596,10 +617,21 @@ def checkin_record(
 
 
 @transaction.atomic
+@transaction.atomic
 def action_item_set_done(*, actor: User, item: ActionItem, done: bool) -> ActionItem:
+    """Mark an action item done or open again; marking it as it already is changes and records nothing."""
+    if item.done == done:
+        return item
     item.done = done
     item.done_at = timezone.now() if done else None
     item.save(update_fields=["done", "done_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="action_item.done" if done else "action_item.reopen",
+        target=item,
+        checkin=item.checkin_id,
+        owner=item.owner_id,
+    )
     return item
 
 

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.core import mail
 
-from oncobridge.collaborations.models import GoalReview
+from oncobridge.collaborations.models import ActionItem, GoalReview
 from oncobridge.collaborations.services import goal_create
 from oncobridge.collaborations.tests.conftest import Joint, call
 from oncobridge.conftest import Alliance
+from oncobridge.core.models import AuditEvent
 from oncobridge.matching.models import Notification
 
 
@@ -110,3 +111,51 @@ def test_an_action_item_for_someone_outside_the_project_is_refused(alliance: All
     )
 
     assert response.status_code == 400
+
+
+def test_recording_a_check_in_audits_its_decisions_goal_verdicts_and_action_items(
+    alliance: Alliance, joint: Joint
+) -> None:
+    checkin = record(alliance, joint)
+
+    event = AuditEvent.objects.get(action="checkin.record")
+    goal = joint.project.goals.get()
+    items = sorted(ActionItem.objects.values_list("pk", flat=True))
+    assert (event.actor, event.target_type, event.target_id) == (
+        alliance.ivan,
+        "collaborations.checkin",
+        str(checkin["id"]),
+    )
+    assert event.detail == {
+        "decisions": "Go to the PDX study.",
+        "goal_reviews": [{"goal": goal.pk, "on_track": True, "comment": "Ahead of plan"}],
+        "action_items": items,
+    }
+
+
+def test_ticking_an_action_item_off_and_reopening_it_are_audited_with_who_did_it(
+    alliance: Alliance, joint: Joint
+) -> None:
+    record(alliance, joint)
+    item = call(alliance.paula, "get", "/me/tasks").json()["items"][0]
+    path = f"/action-items/{item['id']}"
+
+    call(alliance.paula, "patch", path, {"done": True})
+    call(alliance.ivan, "patch", path, {"done": False})
+
+    events = AuditEvent.objects.filter(action__startswith="action_item.").order_by("id")
+    assert [(e.action, e.actor, e.target_type, e.target_id) for e in events] == [
+        ("action_item.done", alliance.paula, "collaborations.actionitem", str(item["id"])),
+        ("action_item.reopen", alliance.ivan, "collaborations.actionitem", str(item["id"])),
+    ]
+    assert events[0].detail == {"checkin": item["checkin_id"], "owner": alliance.paula.pk}
+
+
+def test_marking_an_action_item_as_it_already_is_records_nothing(alliance: Alliance, joint: Joint) -> None:
+    record(alliance, joint)
+    item = call(alliance.paula, "get", "/me/tasks").json()["items"][0]
+
+    response = call(alliance.paula, "patch", f"/action-items/{item['id']}", {"done": False})
+
+    assert response.status_code == 200
+    assert not AuditEvent.objects.filter(action__startswith="action_item.").exists()

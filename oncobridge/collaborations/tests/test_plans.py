@@ -295,6 +295,29 @@ def test_a_goal_keeps_its_key_results_and_their_progress(alliance: Alliance, joi
     ]
 
 
+def test_progress_on_a_key_result_is_audited_with_the_value_it_replaced(
+    alliance: Alliance, joint: Joint
+) -> None:
+    goal = goal_create(
+        actor=alliance.ivan,
+        project=joint.project,
+        title="Validate the target",
+        key_results=[KeyResultSpec("Lines screened", 10, current=2)],
+    )
+    result = goal.key_results.get()
+    path = f"/joint-projects/{joint.project.pk}/key-results/{result.pk}"
+
+    call(alliance.alice, "patch", path, {"current": 7})
+
+    event = AuditEvent.objects.get(action="key_result.update")
+    assert (event.actor, event.target_type, event.target_id) == (
+        alliance.alice,
+        "collaborations.keyresult",
+        str(result.pk),
+    )
+    assert event.detail == {"goal": goal.pk, "previous": 2.0, "current": 7.0, "target_value": 10.0}
+
+
 def test_the_milestone_list_costs_the_same_queries_for_many_milestones(
     alliance: Alliance, joint: Joint
 ) -> None:
