@@ -268,15 +268,43 @@ def _clinical_tables(read: ClinicalRead, *, patients: bool, samples: bool) -> di
     return named
 
 
-def _header_columns(path: Path) -> set[str]:
+def _header_columns(path: Path) -> tuple[int | None, set[str]]:
+    """The column header of a tab-separated file with '#' comment lines: its line number and names."""
     try:
         with open_text(path) as handle:
-            for line in handle:
+            for number, line in enumerate(handle, start=1):
                 if line.strip() and not line.startswith("#"):
-                    return {column.strip().upper() for column in line.rstrip("\n").split("\t")}
+                    return number, {column.strip().upper() for column in line.rstrip("\n").split("\t")}
     except (OSError, EOFError, zlib.error):
         pass  # unreadable: the reader reports it, naming the file
-    return set()
+    return None, set()
+
+
+def _patient_and_sample_files(files: Iterable[Path]) -> tuple[Path | None, Path | None]:
+    """Tell the cBioPortal patient file from the sample file (by its SAMPLE_ID column). Two of one kind
+    are refused: each holds the whole table, so keeping one would silently drop the other's rows."""
+    found: dict[str, tuple[Path, int | None]] = {}
+    for path in files:
+        line, columns = _header_columns(path)
+        kind = "sample" if "SAMPLE_ID" in columns else "patient"
+        if kind in found:
+            first = found[kind][0].name
+            raise FormatError(
+                [
+                    Problem(
+                        path.name,
+                        line,
+                        "SAMPLE_ID" if kind == "sample" else "PATIENT_ID",
+                        f"a second {kind} file (with {first}); import one patient file and one sample file, "
+                        f"each with all of its {kind}s",
+                    )
+                ]
+            )
+        found[kind] = (path, line)
+    return (
+        found["patient"][0] if "patient" in found else None,
+        found["sample"][0] if "sample" in found else None,
+    )
 
 
 def _previous_samples(previous: DatasetVersion | None) -> frozenset[str] | None:
@@ -410,12 +438,7 @@ def _write_source(
         _stream_mutations(vcf.batches(), staging, written, progress)
         written.warnings = vcf.warnings
     elif source.kind == "cbioportal_clinical":
-        patient_file = sample_file = None
-        for path in source.files:
-            if "SAMPLE_ID" in _header_columns(path):
-                sample_file = path
-            else:
-                patient_file = path
+        patient_file, sample_file = _patient_and_sample_files(source.files)
         read = read_cbioportal_clinical(
             patient_file=patient_file,
             sample_file=sample_file,

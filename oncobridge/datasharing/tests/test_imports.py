@@ -319,6 +319,43 @@ def test_an_origin_goes_with_a_vcf_only(make_dataset: MakeDataset) -> None:
         import_source(vcf=FIXTURES / "germline_vep.vcf", origin="inherited")
 
 
+def test_two_patient_files_in_one_import_are_refused_rather_than_one_dropped(
+    clinical_dataset: Dataset, import_as_dana: Import
+) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_as_dana(
+            clinical_dataset,
+            cbioportal_clinical=[
+                FIXTURES / "data_clinical_patient.txt",
+                MALFORMED / "clinical_patient_missing_p004.txt",
+            ],
+        )
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "clinical_patient_missing_p004.txt:5: PATIENT_ID: a second patient file "
+        "(with data_clinical_patient.txt); import one patient file and one sample file, "
+        "each with all of its patients"
+    ]
+    clinical_dataset.refresh_from_db()
+    assert clinical_dataset.versions.count() == 1
+
+
+def test_two_sample_files_in_one_import_are_refused(
+    clinical_dataset: Dataset, import_as_dana: Import
+) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_as_dana(
+            clinical_dataset,
+            cbioportal_clinical=[
+                FIXTURES / "data_clinical_sample.txt",
+                MALFORMED / "clinical_sample_unknown_patient.txt",
+            ],
+        )
+
+    assert [problem.file for problem in refused.value.problems] == ["clinical_sample_unknown_patient.txt"]
+    assert "a second sample file (with data_clinical_sample.txt)" in refused.value.problems[0].message
+
+
 def test_a_sample_file_cannot_come_before_its_patients(
     make_dataset: MakeDataset, import_as_dana: Import
 ) -> None:
