@@ -197,6 +197,14 @@ def agreements_expiring(*, within_days: int, today: dt.date | None = None) -> Qu
     )
 
 
+def agreements_lapsed(*, today: dt.date | None = None) -> QuerySet[Agreement]:
+    """Agreements still marked executed although their expiry date has passed (it is their last day)."""
+    today = today or timezone.localdate()
+    return Agreement.objects.filter(status=AgreementStatus.EXECUTED, expiry_date__lt=today).order_by(
+        "expiry_date", "id"
+    )
+
+
 @dataclass(frozen=True)
 class PipelineRow:
     kind: str

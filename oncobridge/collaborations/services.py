@@ -952,6 +952,24 @@ def _party_managers(organisations: Iterable[Organisation]) -> list[User]:
 
 
 @transaction.atomic
+def agreements_expire(*, today: dt.date | None = None) -> int:
+    """Mark executed agreements whose expiry date has passed as expired; a second run finds none.
+
+    Each is audited and, for a project's agreement, announced in its feed, as a manager's transition is.
+    """
+    expired = 0
+    for agreement in selectors.agreements_lapsed(today=today).select_for_update(of=("self",)):
+        from_status = agreement.status
+        agreement.status = AgreementStatus.EXPIRED
+        agreement.save(update_fields=["status", "updated_at"])
+        _agreement_status_recorded(
+            actor=None, agreement=agreement, from_status=from_status, via="expiry date"
+        )
+        expired += 1
+    return expired
+
+
+@transaction.atomic
 def agreement_reminders_send(*, within_days: int, today: dt.date | None = None) -> int:
     """Tell the parties' alliance managers, once per expiry date, of agreements about to expire."""
     reminded = 0

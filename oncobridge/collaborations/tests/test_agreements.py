@@ -4,6 +4,7 @@ pipeline with time to execution. Greta manages Globex, the other party of the MT
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.core.management import call_command
 
 from oncobridge.accounts.models import Role
 from oncobridge.accounts.services import membership_add
-from oncobridge.collaborations.models import Agreement, AgreementKind, AgreementStatus
+from oncobridge.collaborations.models import ActivityKind, Agreement, AgreementKind, AgreementStatus
 from oncobridge.collaborations.services import agreement_reminders_send
 from oncobridge.collaborations.tests.conftest import Joint, Managers, call, today
 from oncobridge.conftest import Alliance
@@ -294,6 +295,36 @@ def test_a_renewed_agreement_is_reminded_again_for_its_new_expiry(alliance: Alli
     Agreement.objects.filter(pk=mta.pk).update(expiry_date=today() + dt.timedelta(days=20))
 
     assert agreement_reminders_send(within_days=30) == 1
+
+
+def test_the_remind_command_marks_an_agreement_past_its_expiry_date_expired_once(
+    alliance: Alliance, joint: Joint
+) -> None:
+    lapsed = expiring_mta(alliance, days=-1)
+    lapsed.parties.set([alliance.centre, alliance.acme])
+    Agreement.objects.filter(pk=lapsed.pk).update(project=joint.project)
+    last_day = expiring_mta(alliance, days=0)
+    output = StringIO()
+
+    call_command("agreements", "remind", stdout=output)
+    call_command("agreements", "remind", stdout=output)
+
+    lapsed.refresh_from_db()
+    last_day.refresh_from_db()
+    assert (lapsed.status, last_day.status) == (AgreementStatus.EXPIRED, AgreementStatus.EXECUTED)
+    event = AuditEvent.objects.get(action="agreement.transition")
+    assert (event.actor, event.actor_label, event.target_id) == (None, "system", str(lapsed.pk))
+    assert (event.detail["from_status"], event.detail["to"], event.detail["via"]) == (
+        "executed",
+        "expired",
+        "expiry date",
+    )
+    feed = call(alliance.paula, "get", f"/joint-projects/{joint.project.pk}/activity").json()["items"]
+    assert [entry["summary"] for entry in feed if entry["kind"] == ActivityKind.AGREEMENT_TRANSITION] == [
+        "The agreement “Globex MTA” went from executed to expired."
+    ]
+    assert "Marked 1 agreement(s)" in output.getvalue()
+    assert "Marked 0 agreement(s)" in output.getvalue()
 
 
 def test_the_pipeline_counts_by_status_and_measures_time_to_execution(
