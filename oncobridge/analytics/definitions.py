@@ -166,6 +166,11 @@ class Oncoprint:
     not_profiled: list[tuple[str, str]] = field(default_factory=list)  # (sample, gene)
 
 
+# Which way a pair's odds ratio points: above 1, below 1, exactly 1, or no estimate (NaN: 0/0, e.g. a gene
+# altered in none of the samples profiled for both).
+Relation = Literal["co-occurrence", "mutual exclusivity", "no association", "undetermined"]
+
+
 @dataclass(frozen=True)
 class GenePair:
     gene_a: str
@@ -177,7 +182,7 @@ class GenePair:
     odds_ratio: float
     p_value: float
     q_value: float
-    relation: Literal["co-occurrence", "mutual exclusivity"]
+    relation: Relation
 
 
 @dataclass(frozen=True)

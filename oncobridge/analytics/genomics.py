@@ -9,6 +9,7 @@ The queries return small aggregates per (dataset, panel); the per-gene sums over
 from __future__ import annotations
 
 import functools
+import math
 import operator
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -28,6 +29,7 @@ from oncobridge.analytics.definitions import (
     GenePair,
     Oncoprint,
     OncoprintCell,
+    Relation,
 )
 from oncobridge.analytics.sources import PATIENT_KEY, SAMPLE_KEY, Tables, tables_for
 
@@ -291,12 +293,24 @@ def cooccurrence(
     return [
         GenePair(
             gene_a, gene_b, both, a_only, b_only, neither, odds_ratio, p_value, float(q_value),
-            "co-occurrence" if odds_ratio > 1 else "mutual exclusivity",
+            pair_relation(odds_ratio),
         )
         for (gene_a, gene_b, both, a_only, b_only, neither), odds_ratio, p_value, q_value in zip(
             tables, odds_ratios, p_values, q_values, strict=True
         )
     ]  # fmt: skip
+
+
+def pair_relation(odds_ratio: float) -> Relation:
+    """The direction of association the odds ratio shows. A zero cell gives 0 (exclusivity) or infinity
+    (co-occurrence); two zero cells can give 0/0, NaN, which shows no direction at all."""
+    if math.isnan(odds_ratio):
+        return "undetermined"
+    if odds_ratio > 1:
+        return "co-occurrence"
+    if odds_ratio < 1:
+        return "mutual exclusivity"
+    return "no association"
 
 
 def profiled_patients(

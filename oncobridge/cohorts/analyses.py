@@ -34,6 +34,7 @@ from oncobridge.analytics import (
     CurvePoint,
     GeneFrequency,
     Oncoprint,
+    Relation,
     Sex,
     Stage,
     SurvivalResult,
@@ -297,7 +298,7 @@ class PairView:
     odds_ratio: float | None
     p_value: float | None
     q_value: float | None
-    relation: str | None
+    relation: Relation | None
 
 
 def analysis_cooccurrence(*, scope: Scope, genes: Sequence[str]) -> list[PairView]:

@@ -147,10 +147,11 @@ def _cooccurrence(scope: Scope, options: Mapping[str, str]) -> Rendered:
 
 
 def _drawn_pair(view: analyses.PairView) -> GenePair:
-    """The pair as the chart draws it; one with withheld statistics is drawn as untested (no cells)."""
+    """The pair as the chart draws it; one with withheld cells is drawn as untested (no cells). An odds ratio
+    left out of the view as not finite (a zero cell) is drawn from the cells, as the chart does for those."""
     both, a_only, b_only, neither = (view.both, view.a_only, view.b_only, view.neither)
-    if view.odds_ratio is None or both is None or a_only is None or b_only is None or neither is None:
-        return GenePair(view.gene_a, view.gene_b, 0, 0, 0, 0, math.nan, math.nan, math.nan, "co-occurrence")
+    if both is None or a_only is None or b_only is None or neither is None or view.relation is None:
+        return GenePair(view.gene_a, view.gene_b, 0, 0, 0, 0, math.nan, math.nan, math.nan, "undetermined")
     return GenePair(
         view.gene_a,
         view.gene_b,
@@ -158,10 +159,10 @@ def _drawn_pair(view: analyses.PairView) -> GenePair:
         a_only,
         b_only,
         neither,
-        view.odds_ratio,
+        math.nan if view.odds_ratio is None else view.odds_ratio,
         math.nan if view.p_value is None else view.p_value,
         math.nan if view.q_value is None else view.q_value,
-        "mutual exclusivity" if view.relation == "mutual exclusivity" else "co-occurrence",
+        view.relation,
     )
 
 

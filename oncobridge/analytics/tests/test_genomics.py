@@ -146,7 +146,8 @@ def test_cooccurrence_agrees_with_fisher_on_the_apl_samples(
         assert pair.p_value == pytest.approx(p, rel=1e-12)
         assert pair.q_value == pytest.approx(q, rel=1e-12)
         assert pair.odds_ratio == pytest.approx(odds, nan_ok=True)
-        assert pair.relation == ("co-occurrence" if odds > 1 else "mutual exclusivity")
+        direction = "co-occurrence" if odds > 1 else "mutual exclusivity" if odds < 1 else "no association"
+        assert pair.relation == ("undetermined" if np.isnan(odds) else direction)
 
 
 def test_mutually_exclusive_genes_are_reported_as_such(dataset: WriteDataset) -> None:
@@ -165,6 +166,36 @@ def test_mutually_exclusive_genes_are_reported_as_such(dataset: WriteDataset) ->
     assert (pair.both, pair.a_only, pair.b_only, pair.neither) == (0, 10, 10, 10)
     assert pair.relation == "mutual exclusivity"
     assert pair.p_value == pytest.approx(stats.fisher_exact([[0, 10], [10, 10]]).pvalue)
+
+
+def _mutation(sample: str, gene: str, variant_class: str = "Missense_Mutation") -> dict[str, str]:
+    return {"sample_id": sample, "gene": gene, "variant_classification": variant_class}
+
+
+def test_a_pair_with_a_gene_altered_in_no_sample_has_no_direction(dataset: WriteDataset) -> None:
+    mutations = [_mutation(f"S{i}", "KRAS") for i in range(5)]
+    mutations += [_mutation(f"S{i}", "TP53", "Silent") for i in range(5, 10)]
+    source = dataset(mutations=mutations)
+
+    (pair,) = cooccurrence([source], None, ["KRAS", "BRAF"])
+
+    assert (pair.both, pair.a_only, pair.b_only, pair.neither) == (0, 5, 0, 5)
+    assert np.isnan(stats.fisher_exact([[0, 5], [0, 5]]).statistic)
+    assert np.isnan(pair.odds_ratio)
+    assert pair.relation == "undetermined"
+
+
+def test_a_pair_with_an_odds_ratio_of_one_shows_no_association(dataset: WriteDataset) -> None:
+    both = [_mutation(f"S{i}", gene) for i in range(2) for gene in ("KRAS", "EGFR")]
+    single = [_mutation(f"S{i}", "KRAS" if i < 4 else "EGFR") for i in range(2, 6)]
+    silent = [_mutation(f"S{i}", "TP53", "Silent") for i in range(6, 8)]
+    source = dataset(mutations=both + single + silent)
+
+    (pair,) = cooccurrence([source], None, ["KRAS", "EGFR"])
+
+    assert (pair.both, pair.a_only, pair.b_only, pair.neither) == (2, 2, 2, 2)
+    assert pair.odds_ratio == stats.fisher_exact([[2, 2], [2, 2]]).statistic == 1.0
+    assert pair.relation == "no association"
 
 
 def test_frequencies_are_panel_aware_on_the_mskcc_file(

@@ -126,3 +126,12 @@ def test_an_operator_query_is_audited_as_operator(personas: Personas) -> None:
     event = AuditEvent.objects.get(action="cohort.count")
     assert event.actor is None
     assert event.detail["caller"] == "operator"
+
+
+def test_cooccurrence_with_a_gene_mutated_nowhere_prints_null_and_no_direction(personas: Personas) -> None:
+    text = run("analyze", "cooccurrence", "breast-lung", "--genes", "TP53,BRAF", "--json")
+
+    (pair,) = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+    assert (pair["both"], pair["b_only"]) == (0, 0)
+    assert pair["odds_ratio"] is None
+    assert pair["relation"] == "undetermined"
