@@ -6,7 +6,7 @@ longest follow-up and an event if any row has one. The first group is the refere
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import ibis
 import ibis.expr.types as ir
@@ -51,14 +51,23 @@ def survival(
     groups: Sequence[tuple[str, Criterion | None]],
     *,
     endpoint: str = "OS",
+    group_datasets: Sequence[Collection[str] | None] = (),
 ) -> SurvivalResult:
-    """Kaplan-Meier per group, the log-rank test across them, and (for two) the Cox hazard ratio."""
+    """Kaplan-Meier per group, the log-rank test across them, and (for two) the Cox hazard ratio.
+
+    `group_datasets`, one entry per group, limits a group to those sources' keys (None: all of them), so
+    that cohorts over different datasets can be compared in one query."""
+    if group_datasets and len(group_datasets) != len(groups):
+        raise ValueError("group_datasets needs one entry per group")
     tables = tables_for(sources)
     outcomes = _outcomes(tables, endpoint)
-    arrays = [
-        _arrays(engine.execute(outcomes.semi_join(cohort_patients(tables, criterion), PATIENT_KEY)))
-        for _, criterion in groups
-    ]
+    arrays = []
+    for index, (_, criterion) in enumerate(groups):
+        patients = cohort_patients(tables, criterion)
+        keys = group_datasets[index] if group_datasets else None
+        if keys is not None:
+            patients = patients.filter(patients.dataset.isin(sorted(keys)))
+        arrays.append(_arrays(engine.execute(outcomes.semi_join(patients, PATIENT_KEY))))
     return _result([label for label, _ in groups], arrays, endpoint)
 
 

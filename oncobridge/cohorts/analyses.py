@@ -357,26 +357,57 @@ class SurvivalView:
 
 
 @dataclass(frozen=True)
+class CohortGroup:
+    """One cohort of a comparison: its definition, within its own datasets (none: all of the scope's)."""
+
+    label: str
+    definition: object
+    datasets: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
 class SurvivalGrouping:
-    """How to split the cohort: by a gene's status, by cohorts (label, definition), or by attribute value."""
+    """How to split the cohort: by a gene's status, by cohorts, or by an attribute's values."""
 
     gene: str | None = None
-    cohorts: Sequence[tuple[str, object]] = ()
+    cohorts: Sequence[CohortGroup] = ()
     attribute: str | None = None
 
 
-def _survival_groups(scope: Scope, grouping: SurvivalGrouping) -> list[tuple[str, Criterion | None]]:
+def cohorts_compared(*, actor: User | None, cohorts: Sequence[SavedCohort]) -> tuple[Scope, SurvivalGrouping]:
+    """Saved cohorts side by side: the scope is every dataset of any of them (each one the person may
+    query, under its own access rules), and each group keeps to its own cohort's datasets."""
+    datasets = list(dict.fromkeys(slug for cohort in cohorts for slug in cohort.datasets))
+    scope = scope_build(actor=actor, datasets=datasets, definition=None)
+    groups = [CohortGroup(c.name, c.definition, c.datasets) for c in cohorts]
+    return scope, SurvivalGrouping(cohorts=groups)
+
+
+SurvivalGroups = list[tuple[str, Criterion | None, frozenset[str] | None]]
+
+
+def _survival_groups(scope: Scope, grouping: SurvivalGrouping) -> SurvivalGroups:
     def within(extra: Criterion) -> Criterion:
         return extra if scope.criterion is None else And(items=(scope.criterion, extra))
 
     if grouping.cohorts:
         if not 2 <= len(grouping.cohorts) <= MAX_SURVIVAL_GROUPS:
             raise ServiceError(f"Compare 2 to {MAX_SURVIVAL_GROUPS} cohorts.", field="cohorts")
-        groups: list[tuple[str, Criterion | None]] = []
-        for index, (label, definition) in enumerate(grouping.cohorts):
-            parsed = definition_parse(definition, field=f"cohorts[{index}].definition")
+        groups: SurvivalGroups = []
+        for index, group in enumerate(grouping.cohorts):
+            parsed = definition_parse(group.definition, field=f"cohorts[{index}].definition")
+            outside = set(group.datasets) - set(scope.slugs)
+            if outside:
+                raise ServiceError(
+                    f"Cohort {index + 1} names datasets outside the query: {', '.join(sorted(outside))}.",
+                    field=f"cohorts[{index}].datasets",
+                )
             groups.append(
-                (label or f"Cohort {index + 1}", scope.criterion if parsed is None else within(parsed))
+                (
+                    group.label or f"Cohort {index + 1}",
+                    scope.criterion if parsed is None else within(parsed),
+                    frozenset(group.datasets) or None,
+                )
             )
         return groups
     name = (grouping.attribute or "").strip()
@@ -399,7 +430,7 @@ def _survival_groups(scope: Scope, grouping: SurvivalGrouping) -> list[tuple[str
             return Stage(values=(value,))
         return Attribute(name=name, op="eq", value=value)
 
-    return [(f"{name} = {value}", within(criterion_for(value))) for value in values]
+    return [(f"{name} = {value}", within(criterion_for(value)), None) for value in values]
 
 
 def _survival_view(scope: Scope, result: SurvivalResult) -> SurvivalView:
@@ -465,10 +496,16 @@ def analysis_survival(
         options: dict[str, Any] = {"gene": gene}
     else:
         groups = _survival_groups(scope, grouping)
-        result = analytics.survival(scope.sources(), groups, endpoint=endpoint)
-        options = {"groups": [label for label, _ in groups]}
+        result = analytics.survival(
+            scope.sources(),
+            [(label, criterion) for label, criterion, _ in groups],
+            endpoint=endpoint,
+            group_datasets=[datasets for _, _, datasets in groups],
+        )
+        options = {"groups": [label for label, _, _ in groups]}
         if grouping.cohorts:
-            options["group_definitions"] = [definition_check(d) for _, d in grouping.cohorts]
+            options["group_definitions"] = [definition_check(g.definition) for g in grouping.cohorts]
+            options["group_datasets"] = [list(g.datasets) for g in grouping.cohorts]
     _audit(scope, "analysis.survival", endpoint=endpoint, **options)
     return _survival_view(scope, result), result
 

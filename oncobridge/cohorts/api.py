@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from oncobridge.accounts.access import api_caller, viewer_for
 from oncobridge.cohorts import analyses, services
 from oncobridge.cohorts.access import cohort_for_user
-from oncobridge.cohorts.analyses import Scope, SurvivalGrouping, scope_build
+from oncobridge.cohorts.analyses import CohortGroup, Scope, SurvivalGrouping, scope_build
 from oncobridge.cohorts.models import SavedCohort
 from oncobridge.cohorts.schemas import (
     CohortQueryIn,
@@ -146,7 +146,7 @@ def cooccurrence(request: HttpRequest, payload: CooccurrenceIn) -> Any:
 def survival(request: HttpRequest, payload: SurvivalIn) -> Any:
     grouping = SurvivalGrouping(
         gene=payload.gene,
-        cohorts=[(group.label, group.definition) for group in payload.compare],
+        cohorts=[CohortGroup(group.label, group.definition) for group in payload.compare],
         attribute=payload.attribute,
     )
     view, _ = analyses.analysis_survival(

@@ -166,12 +166,15 @@ def _drawn_pair(view: analyses.PairView) -> GenePair:
     )
 
 
-def survival_grouping(options: Mapping[str, str], *, other_definition: object = None) -> SurvivalGrouping:
+def survival_grouping(
+    options: Mapping[str, str], *, compared: SurvivalGrouping | None = None
+) -> SurvivalGrouping:
+    """The tab's groups: a gene's status, an attribute's values, or the saved cohorts compared."""
     by = options.get("group_by", "gene")
     if by == "attribute":
         return SurvivalGrouping(attribute=options.get("attribute", "").strip() or None)
-    if by == "cohorts" and other_definition is not None:
-        return SurvivalGrouping(cohorts=other_definition)  # type: ignore[arg-type]
+    if by == "cohorts" and compared is not None:
+        return compared
     gene = options.get("gene", "").strip()
     if not gene:
         raise ServiceError("Name a gene to compare mutated and wild-type patients.", field="gene")
@@ -290,7 +293,7 @@ def _distribution(scope: Scope, options: Mapping[str, str]) -> Rendered:
 
 
 def analysis_render(
-    *, scope: Scope, tab: str, options: Mapping[str, str], compare: Sequence[tuple[str, object]] = ()
+    *, scope: Scope, tab: str, options: Mapping[str, str], compared: SurvivalGrouping | None = None
 ) -> Rendered:
     """Run the tab's analysis for the scope's person and render it."""
     if tab == "frequencies":
@@ -300,7 +303,7 @@ def analysis_render(
     if tab == "cooccurrence":
         return _cooccurrence(scope, options)
     if tab == "survival":
-        grouping = survival_grouping(options, other_definition=list(compare) or None)
+        grouping = survival_grouping(options, compared=compared)
         return _survival(scope, options, grouping)
     if tab == "distribution":
         return _distribution(scope, options)

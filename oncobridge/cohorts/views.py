@@ -247,21 +247,20 @@ def _run(request: HttpRequest, viewer: Viewer) -> tuple[dict[str, Any], Any]:
     if cohort is None and not dataset:
         context["error"] = "Choose a saved cohort or a dataset to analyse."
         return context, None
-    compare: list[tuple[str, object]] = []
+    compared = None
     try:
         if tab == "survival" and options.get("group_by") == "cohorts" and cohort is not None:
             other = _cohort_param(request, "other")
             if other is None:
                 raise ServiceError("Choose the cohort to compare with.", field="other")
-            compare = [(cohort.name, cohort.definition), (other.name, other.definition)]
-            scope = analyses.scope_build(actor=_user(request), datasets=cohort.datasets, definition=None)
+            scope, compared = analyses.cohorts_compared(actor=_user(request), cohorts=[cohort, other])
         else:
             scope = analyses.scope_build(
                 actor=_user(request),
                 datasets=[dataset] if dataset else [],
                 cohort=cohort,
             )
-        rendered = analysis_render(scope=scope, tab=tab, options=options, compare=compare)
+        rendered = analysis_render(scope=scope, tab=tab, options=options, compared=compared)
     except ServiceError as error:
         context["error"] = error.message
         return context, None

@@ -120,6 +120,30 @@ def test_three_groups_get_the_multivariate_log_rank_and_no_hazard_ratio(dataset:
     assert [g.n for g in result.groups] == [int((frame["tgrade"] == g).sum()) for g in grades]
 
 
+def test_each_group_keeps_to_its_own_datasets(dataset: WriteDataset) -> None:
+    def source(key: str, months: list[float]) -> DatasetSource:
+        ids = [f"{key}{i}" for i in range(len(months))]
+        return dataset(
+            key,
+            patients=[{"patient_id": p} for p in ids],
+            outcomes=[
+                {"patient_id": p, "endpoint": "OS", "time_months": m, "event": i % 2 == 0}
+                for i, (p, m) in enumerate(zip(ids, months, strict=True))
+            ],
+        )
+
+    first_months, second_months = [3.0, 5.0, 8.0, 13.0], [21.0, 34.0, 55.0]
+    first, second = source("first", first_months), source("second", second_months)
+
+    result = survival([first, second], [("first", None), ("both", None)], group_datasets=[{"first"}, None])
+
+    assert [g.n for g in result.groups] == [4, 7]
+    durations = first_months + first_months + second_months
+    events = [i % 2 == 0 for i in range(4)] * 2 + [i % 2 == 0 for i in range(3)]
+    logrank = multivariate_logrank_test(durations, [0] * 4 + [1] * 7, events)
+    assert result.logrank_p == pytest.approx(logrank.p_value, rel=1e-9)
+
+
 def test_patients_without_the_endpoint_are_left_out(dataset: WriteDataset) -> None:
     source, frame = _gbsg2_source(dataset)
 

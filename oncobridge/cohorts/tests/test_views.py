@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,8 @@ from django.test import Client
 from oncobridge.accounts.models import User
 from oncobridge.cohorts.models import SavedCohort
 from oncobridge.cohorts.services import cohort_save
-from oncobridge.cohorts.tests.conftest import Personas
+from oncobridge.cohorts.tests.conftest import Personas, make_cohort_dataset
+from oncobridge.conftest import Alliance
 from oncobridge.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -352,3 +354,32 @@ def test_comparing_with_a_cohort_id_that_is_not_one_names_the_other_cohort(
 
     assert response.status_code == 400
     assert response.content.decode() == "No saved cohort '²' (other)."
+
+
+def test_comparing_with_a_cohort_over_another_dataset_uses_both_cohorts_datasets(
+    personas: Personas, saved: SavedCohort, alliance: Alliance, tmp_path: Path
+) -> None:
+    make_cohort_dataset(alliance, tmp_path / "second", slug="second", title="Second cohort")
+    other = cohort_save(
+        actor=personas.investigator, name="Both", datasets=["breast-lung", "second"], definition=None
+    )
+    params = {"cohort": saved.pk, "tab": "survival", "group_by": "cohorts", "other": other.pk}
+
+    rows = client_for(personas.investigator).get("/cohorts/analyses/export/", params | {"format": "csv"})
+
+    whole, both = rows.content.decode().splitlines()[1:]
+    assert whole.startswith("Whole cohort,12,")  # still only its own dataset
+    assert both.startswith("Both,24,")
+
+
+def test_comparing_cohorts_applies_each_datasets_access_rules(
+    personas: Personas, alliance: Alliance, tmp_path: Path
+) -> None:
+    make_cohort_dataset(alliance, tmp_path / "second", slug="second", title="Second cohort")
+    mine = cohort_save(actor=personas.grantee, name="Granted", datasets=["breast-lung"], definition=None)
+    other = cohort_save(actor=personas.grantee, name="Not granted", datasets=["second"], definition=None)
+    params = {"cohort": mine.pk, "tab": "survival", "group_by": "cohorts", "other": other.pk}
+
+    page = client_for(personas.grantee).get("/cohorts/analyses/", params).content.decode()
+
+    assert "Counts below 5 read “&lt;5”: you have no row access to second." in page
