@@ -397,7 +397,7 @@ def checkin_create(request: HttpRequest, project_id: int, payload: CheckInIn) ->
 @router.put(
     "/joint-projects/{project_id}/checkins/{checkin_id}/record",
     response=CheckInOut,
-    summary="Record notes, decisions, action items and goal reviews",
+    summary="Record notes, decisions, action items and goal reviews (send the version; a stale one gets 409)",
 )
 def checkin_record(
     request: HttpRequest, project_id: int, checkin_id: int, payload: CheckInRecordIn
@@ -409,6 +409,7 @@ def checkin_record(
     return services.checkin_record(
         actor=user,
         checkin=checkin,
+        expected_version=payload.version,
         notes=payload.notes,
         decisions=payload.decisions,
         action_items=[

@@ -244,6 +244,7 @@ class CheckInForm(PortfolioForm):
 class CheckInRecordForm(PortfolioForm):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     decisions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     REVIEW_CHOICES = (("", "Not reviewed"), ("on_track", "On track"), ("off_track", "Off track"))
 

@@ -225,6 +225,8 @@ class CheckIn(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Raised by each recording; an edit of an older version is refused instead of overwriting.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["scheduled_at", "id"]

@@ -260,6 +260,7 @@ class GoalReviewIn(Schema):
 
 
 class CheckInRecordIn(Schema):
+    version: int = Field(description="The version you edited; a stale one is refused with 409.")
     notes: LongText = ""
     decisions: LongText = ""
     action_items: list[ActionItemIn] = Field(default_factory=list, max_length=100)
@@ -294,6 +295,7 @@ class CheckInOut(Schema):
     decisions: str
     action_items: list[ActionItemOut]
     goal_reviews: list[GoalReviewOut]
+    version: int
 
     @staticmethod
     def resolve_action_items(obj: object) -> list[object]:

@@ -551,20 +551,36 @@ def checkin_record(
     *,
     actor: User,
     checkin: CheckIn,
+    expected_version: int,
     notes: str = "",
     decisions: str = "",
     action_items: Sequence[ActionItemSpec] = (),
     goal_reviews: Sequence[GoalReviewSpec] = (),
 ) -> CheckIn:
-    """Record what a check-in said and decided; its action items go to their owners' task lists."""
+    """Record what a check-in said and decided; its action items go to their owners' task lists.
+
+    Only if nobody recorded it since `expected_version`; otherwise a 409 conflict and nothing is written.
+    """
     project = checkin.project
     for spec in action_items:
         _require_project_member(project, spec.owner, "action_items")
     if any(review.goal.project_id != project.pk for review in goal_reviews):
         raise ServiceError("Only this project's goals are reviewed at its check-ins.", field="goal_reviews")
-    checkin.notes = notes.strip()
-    checkin.decisions = decisions.strip()
-    checkin.save(update_fields=["notes", "decisions", "updated_at"])
+    # The version check and the write are one statement, so two concurrent records cannot both pass it.
+    updated = CheckIn.objects.filter(pk=checkin.pk, version=expected_version).update(
+        notes=notes.strip(),
+        decisions=decisions.strip(),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        current = CheckIn.objects.filter(pk=checkin.pk).values_list("version", flat=True).first()
+        raise Conflict(
+            f"The check-in was recorded by someone else (now version {current}, you edited version "
+            f"{expected_version}). Reload it and apply your change again.",
+            field="version",
+        )
+    checkin.refresh_from_db()
     items = ActionItem.objects.bulk_create(
         [
             ActionItem(

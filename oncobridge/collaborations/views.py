@@ -47,6 +47,7 @@ from oncobridge.collaborations.forms import (
 )
 from oncobridge.collaborations.models import (
     AgreementStatus,
+    CheckIn,
     KeyResult,
     Milestone,
     Project,
@@ -662,9 +663,12 @@ def checkin_record(request: HttpRequest, viewer: Viewer, pk: int, checkin_pk: in
     goals = list(selectors.goal_list(project=project))
     members = User.objects.filter(project_roles__project=project)
     form = CheckInRecordForm(
-        request.POST or None, goals=goals, initial={"notes": checkin.notes, "decisions": checkin.decisions}
+        request.POST or None,
+        goals=goals,
+        initial={"notes": checkin.notes, "decisions": checkin.decisions, "version": checkin.version},
     )
     items = ActionItemFormSet(request.POST or None, prefix="items", form_kwargs={"members": members})
+    conflict: CheckIn | None = None
     if request.method == "POST" and form.is_valid() and items.is_valid():
         specs = [
             services.ActionItemSpec(data["description"], data["owner"], data.get("due_date"))
@@ -675,6 +679,7 @@ def checkin_record(request: HttpRequest, viewer: Viewer, pk: int, checkin_pk: in
             services.checkin_record(
                 actor=_actor(request),
                 checkin=checkin,
+                expected_version=form.cleaned_data["version"] or 0,
                 notes=form.cleaned_data["notes"],
                 decisions=form.cleaned_data["decisions"],
                 action_items=specs,
@@ -683,6 +688,13 @@ def checkin_record(request: HttpRequest, viewer: Viewer, pk: int, checkin_pk: in
                     for goal, on_track, comment in form.goal_reviews()
                 ],
             )
+        except Conflict as error:
+            # Keep what this person typed, show what the other person saved, and let a resubmit win.
+            conflict = CheckIn.objects.get(pk=checkin.pk)
+            form.add_error(None, error.message)
+            posted = request.POST.copy()
+            posted["version"] = str(conflict.version)
+            form.data = posted
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -695,8 +707,11 @@ def checkin_record(request: HttpRequest, viewer: Viewer, pk: int, checkin_pk: in
         "items": items,
         "existing_items": checkin.action_items.select_related("owner"),
         "breadcrumbs": _project_crumbs(project),
+        "conflict": conflict,
     }
-    return render(request, "collaborations/checkin_record.html", context)
+    return render(
+        request, "collaborations/checkin_record.html", context, status=409 if conflict is not None else 200
+    )
 
 
 @member_view

@@ -90,6 +90,7 @@ def test_an_action_item_tells_its_owner_and_the_check_in_tells_the_others(
     checkin_record(
         actor=alliance.ivan,
         checkin=checkin,
+        expected_version=1,
         notes="Batch 1 looked good.",
         action_items=[ActionItemSpec("Ship compound batch 2", alliance.paula, today())],
     )

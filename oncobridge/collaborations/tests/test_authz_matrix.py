@@ -62,6 +62,7 @@ def world(alliance: Alliance, joint: Joint) -> World:
     services.checkin_record(
         actor=ivan,
         checkin=checkin,
+        expected_version=1,
         action_items=[services.ActionItemSpec("Order organoids", alliance.nora, None)],
     )
     draft = Agreement.objects.create(title="Draft MTA", kind=AgreementKind.MTA, project=project)
@@ -189,7 +190,7 @@ WRITES = [
         "check-in record",
         "put",
         f"{P}/checkins/{{checkin}}/record",
-        lambda w: {"notes": "Went well.", "decisions": "Order more lines."},
+        lambda w: {"version": 2, "notes": "Went well.", "decisions": "Order more lines."},
     ),
     Write("action item done", "patch", "/action-items/{action_item}", lambda w: {"done": True}),
     Write(

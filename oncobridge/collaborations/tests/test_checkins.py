@@ -27,6 +27,7 @@ def record(alliance: Alliance, joint: Joint) -> dict[str, object]:
         "put",
         f"/joint-projects/{joint.project.pk}/checkins/{checkin['id']}/record",
         {
+            "version": 1,
             "notes": "Eight lines responded.",
             "decisions": "Go to the PDX study.",
             "action_items": [
@@ -107,7 +108,7 @@ def test_an_action_item_for_someone_outside_the_project_is_refused(alliance: All
         alliance.ivan,
         "put",
         f"/joint-projects/{joint.project.pk}/checkins/{checkin['id']}/record",
-        {"action_items": [{"description": "Snoop", "owner_id": alliance.oscar.pk}]},
+        {"version": 1, "action_items": [{"description": "Snoop", "owner_id": alliance.oscar.pk}]},
     )
 
     assert response.status_code == 400
@@ -159,3 +160,50 @@ def test_marking_an_action_item_as_it_already_is_records_nothing(alliance: Allia
 
     assert response.status_code == 200
     assert not AuditEvent.objects.filter(action__startswith="action_item.").exists()
+
+
+def test_a_second_record_of_the_same_version_gets_a_conflict_and_overwrites_nothing(
+    alliance: Alliance, joint: Joint
+) -> None:
+    checkin = record(alliance, joint)
+    path = f"/joint-projects/{joint.project.pk}/checkins/{checkin['id']}/record"
+
+    stale = call(
+        alliance.alice,
+        "put",
+        path,
+        {
+            "version": 1,
+            "decisions": "Stop the study.",
+            "action_items": [{"description": "Cancel the PDX booking", "owner_id": alliance.ivan.pk}],
+        },
+    )
+
+    assert checkin["version"] == 2
+    assert stale.status_code == 409
+    assert stale.json()["field"] == "version"
+    assert "now version 2" in stale.json()["detail"]
+    current = call(alliance.ivan, "get", f"/joint-projects/{joint.project.pk}/checkins").json()["items"][0]
+    assert (current["decisions"], current["version"]) == ("Go to the PDX study.", 2)
+    assert not ActionItem.objects.filter(description="Cancel the PDX booking").exists()
+    assert AuditEvent.objects.filter(action="checkin.record").count() == 1
+
+
+def test_recording_again_with_the_current_version_applies_on_top(alliance: Alliance, joint: Joint) -> None:
+    checkin = record(alliance, joint)
+    path = f"/joint-projects/{joint.project.pk}/checkins/{checkin['id']}/record"
+
+    again = call(alliance.alice, "put", path, {"version": 2, "decisions": "Stop the study."})
+
+    assert again.status_code == 200
+    assert (again.json()["decisions"], again.json()["version"]) == ("Stop the study.", 3)
+
+
+def test_recording_without_a_version_is_refused_naming_it(alliance: Alliance, joint: Joint) -> None:
+    checkin = record(alliance, joint)
+    path = f"/joint-projects/{joint.project.pk}/checkins/{checkin['id']}/record"
+
+    response = call(alliance.ivan, "put", path, {"decisions": "Stop the study."})
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["version"]

@@ -549,6 +549,7 @@ def test_a_check_in_is_scheduled_and_recorded_and_its_action_lands_in_the_owners
     response = client.post(
         url("checkin_record", joint.project.pk, checkin.pk),
         {
+            "version": "1",
             "notes": "QC passed on 38 of 40 lines.",
             "decisions": "Go for the full screen.",
             f"goal_{goal.pk}": "on_track",
@@ -568,13 +569,53 @@ def test_a_check_in_is_scheduled_and_recorded_and_its_action_lands_in_the_owners
     assert "On track" in project_page
 
 
+def test_a_stale_check_in_record_shows_a_conflict_with_the_other_values_and_keeps_mine(
+    alliance: Alliance, joint: Joint
+) -> None:
+    checkin = services.checkin_create(actor=alliance.ivan, project=joint.project, scheduled_at=timezone.now())
+    record = url("checkin_record", joint.project.pk, checkin.pk)
+    form = client_for(alliance.alice).get(record)
+    assert 'name="version" value="1"' in page(form)
+    services.checkin_record(
+        actor=alliance.ivan, checkin=checkin, expected_version=1, decisions="Go for the full screen."
+    )
+    mine = {
+        "version": "1",
+        "decisions": "Pause the screen.",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-0-description": "Tell Acme",
+        "items-0-owner": alliance.paula.pk,
+    }
+
+    response = client_for(alliance.alice).post(record, mine)
+
+    html = page(response)
+    assert response.status_code == 409
+    assert "Someone else recorded this check-in" in html and "Go for the full screen." in html
+    assert "Pause the screen." in html and 'name="version" value="2"' in html
+    checkin.refresh_from_db()
+    assert (checkin.decisions, checkin.version) == ("Go for the full screen.", 2)
+    assert not ActionItem.objects.exists()
+    resubmitted = client_for(alliance.alice).post(record, {**mine, "version": "2"})
+    assert resubmitted.status_code == 302
+    checkin.refresh_from_db()
+    assert checkin.decisions == "Pause the screen."
+    assert list(ActionItem.objects.values_list("description", flat=True)) == ["Tell Acme"]
+
+
 def test_an_action_item_without_an_owner_is_refused_with_the_field_named(
     alliance: Alliance, joint: Joint
 ) -> None:
     checkin = services.checkin_create(actor=alliance.ivan, project=joint.project, scheduled_at=timezone.now())
     response = client_for(alliance.ivan).post(
         url("checkin_record", joint.project.pk, checkin.pk),
-        {"items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-0-description": "Do it"},
+        {
+            "version": "1",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-0-description": "Do it",
+        },
     )
 
     assert response.status_code == 200
@@ -587,7 +628,10 @@ def task(
 ) -> ActionItem:
     checkin = services.checkin_create(actor=alliance.ivan, project=joint.project, scheduled_at=timezone.now())
     services.checkin_record(
-        actor=alliance.ivan, checkin=checkin, action_items=[services.ActionItemSpec(description, owner)]
+        actor=alliance.ivan,
+        checkin=checkin,
+        expected_version=1,
+        action_items=[services.ActionItemSpec(description, owner)],
     )
     return ActionItem.objects.get(description=description)
 
