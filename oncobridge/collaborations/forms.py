@@ -86,6 +86,7 @@ class ProgrammeForm(PortfolioForm):
         label="Business development contact",
         empty_label="None yet",
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -101,6 +102,7 @@ class ProgrammeForm(PortfolioForm):
         if editing:
             del fields["organisation"]
         else:
+            del fields["version"]
             fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
                 pk__in=[o.pk for o in organisations]
             ).order_by("name")

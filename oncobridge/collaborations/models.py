@@ -75,6 +75,8 @@ class Programme(TimeStampedModel):
     business_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Raised by each update; an edit of an older version is refused instead of overwriting.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["title", "id"]

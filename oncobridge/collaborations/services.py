@@ -1010,6 +1010,7 @@ def programme_update(
     viewer: Viewer,
     actor: User,
     programme: Programme,
+    expected_version: int,
     title: str,
     problem_statement: str,
     lead_departments: Iterable[Department] = (),
@@ -1018,14 +1019,25 @@ def programme_update(
     resources: Iterable[ResearchAsset] = (),
     business_contact: User | None = None,
 ) -> Programme:
-    """Change a programme's description and people; it stays with its organisation."""
+    """Change a programme's description and people; it stays with its organisation.
+
+    Only if nobody changed it since `expected_version`; otherwise a 409 conflict and nothing is written.
+    """
     if not can_manage_organisation(viewer, programme.organisation_id):
         raise PermissionDenied("Only the programme organisation's alliance managers change it.")
     departments = _lead_departments(lead_departments, programme.organisation_id)
+    current = Programme.objects.select_for_update().values_list("version", flat=True).get(pk=programme.pk)
+    if current != expected_version:
+        raise Conflict(
+            f"The programme was changed by someone else (now version {current}, you edited version "
+            f"{expected_version}). Reload it and apply your change again.",
+            field="version",
+        )
     programme.title = _text(title, "title", required=True)
     programme.problem_statement = _text(problem_statement, "problem statement", required=True)
     programme.business_contact = business_contact
-    programme.save(update_fields=["title", "problem_statement", "business_contact", "updated_at"])
+    programme.version = current + 1
+    programme.save(update_fields=["title", "problem_statement", "business_contact", "version", "updated_at"])
     _programme_relations_set(programme, departments, investigators, partner_organisations, resources)
     audit_record(actor=actor, action="programme.update", target=programme)
     return programme

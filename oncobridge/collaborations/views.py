@@ -50,6 +50,7 @@ from oncobridge.collaborations.models import (
     CheckIn,
     KeyResult,
     Milestone,
+    Programme,
     Project,
     TranslationalStage,
 )
@@ -206,13 +207,25 @@ def programme_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespons
         "partner_organisations": list(programme.partner_organisations.values_list("pk", flat=True)),
         "resources": list(programme.resources.values_list("pk", flat=True)),
         "business_contact": programme.business_contact_id,
+        "version": programme.version,
     }
     form = _programme_form(request, viewer, [programme.organisation], editing=True, initial=initial)
+    conflict: list[tuple[str, str]] | None = None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version") or 0
         try:
             services.programme_update(
-                viewer=viewer, actor=_actor(request), programme=programme, **form.cleaned_data
+                viewer=viewer, actor=_actor(request), programme=programme, expected_version=expected, **data
             )
+        except Conflict as error:
+            # Keep what this person typed, show what the other person saved, and let a resubmit win.
+            current = Programme.objects.get(pk=programme.pk)
+            conflict = [("Title", current.title), ("Problem statement", current.problem_statement)]
+            form.add_error(None, error.message)
+            posted = request.POST.copy()
+            posted["version"] = str(current.version)
+            form.data = posted
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -228,6 +241,9 @@ def programme_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespons
             (reverse("collaborations:programme_list"), "Programmes"),
             (reverse("collaborations:programme_detail", args=[programme.pk]), programme.title),
         ],
+        conflict=conflict,
+        conflict_subject="programme",
+        status=409 if conflict else 200,
     )
 
 

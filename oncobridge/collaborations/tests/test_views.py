@@ -772,7 +772,11 @@ def test_alliance_manager_starts_and_edits_a_programme(alliance: Alliance) -> No
 
     client.post(
         url("programme_edit", programme.pk),
-        {"title": "Lung cancer drug resistance", "problem_statement": "Why EGFR inhibitors stop working."},
+        {
+            "version": "1",
+            "title": "Lung cancer drug resistance",
+            "problem_statement": "Why EGFR inhibitors stop working.",
+        },
     )
 
     programme.refresh_from_db()
@@ -780,6 +784,41 @@ def test_alliance_manager_starts_and_edits_a_programme(alliance: Alliance) -> No
     assert not programme.investigators.exists()
     html = page(client_for(alliance.ivan).get(url("programme_detail", programme.pk)))
     assert "Lung cancer drug resistance" in html and "Why EGFR inhibitors stop working." in html
+
+
+def test_a_stale_programme_edit_shows_a_conflict_with_the_other_values_and_keeps_mine(
+    alliance: Alliance,
+) -> None:
+    programme = services.programme_create(
+        viewer=viewer_for(alliance.alice),
+        actor=alliance.alice,
+        organisation=alliance.centre,
+        title="Lung cancer resistance",
+        problem_statement="Why EGFR inhibitors stop working.",
+    )
+    edit = url("programme_edit", programme.pk)
+    assert 'name="version" value="1"' in page(client_for(alliance.alice).get(edit))
+    services.programme_update(
+        viewer=viewer_for(alliance.alice),
+        actor=alliance.alice,
+        programme=programme,
+        expected_version=1,
+        title="Lung cancer drug resistance",
+        problem_statement="Why EGFR inhibitors stop working.",
+    )
+    mine = {"version": "1", "title": "Resistance in NSCLC", "problem_statement": "Why they stop working."}
+
+    response = client_for(alliance.alice).post(edit, mine)
+
+    html = page(response)
+    assert response.status_code == 409
+    assert "Someone else changed this programme" in html and "Lung cancer drug resistance" in html
+    assert "Resistance in NSCLC" in html and 'name="version" value="2"' in html
+    programme.refresh_from_db()
+    assert (programme.title, programme.version) == ("Lung cancer drug resistance", 2)
+    assert client_for(alliance.alice).post(edit, {**mine, "version": "2"}).status_code == 302
+    programme.refresh_from_db()
+    assert (programme.title, programme.version) == ("Resistance in NSCLC", 3)
 
 
 def test_an_investigator_starts_a_project_from_the_programme_page(alliance: Alliance) -> None:
