@@ -40,7 +40,7 @@ from oncobridge.analytics.definitions import (
     criterion_to_dict,
 )
 from oncobridge.analytics.genomics import cooccurrence, mutation_frequencies, oncoprint
-from oncobridge.analytics.survival import survival, survival_by_gene
+from oncobridge.analytics.survival import outcome_endpoints, survival, survival_by_gene
 from oncobridge.analytics.variants import VARIANT_COLUMNS, variant_search
 
 __all__ = [
@@ -81,6 +81,7 @@ __all__ = [
     "criterion_to_dict",
     "mutation_frequencies",
     "oncoprint",
+    "outcome_endpoints",
     "survival",
     "survival_by_gene",
     "variant_search",

@@ -40,6 +40,15 @@ def _outcomes(tables: Tables, endpoint: str) -> ir.Table:
     )
 
 
+def outcome_endpoints(sources: Sequence[DatasetSource]) -> dict[str, int]:
+    """Each endpoint the sources' outcome tables hold (upper case) -> its patients with a usable time."""
+    outcomes = tables_for(sources).outcomes
+    rows = outcomes.filter(outcomes.time_months.notnull() & (outcomes.time_months >= 0))
+    patients = rows.select(*PATIENT_KEY, endpoint=rows.endpoint.upper()).distinct()
+    counted = engine.execute(patients.group_by("endpoint").aggregate(patients=patients.count()))
+    return {row["endpoint"]: int(row["patients"]) for row in counted.to_pylist()}
+
+
 def _arrays(table: pa.Table) -> tuple[survival_stats.FloatArray, survival_stats.BoolArray]:
     durations = np.asarray(table.column("time_months").to_numpy(zero_copy_only=False), dtype=np.float64)
     events = np.asarray(table.column("event").to_numpy(zero_copy_only=False), dtype=np.float64) > 0

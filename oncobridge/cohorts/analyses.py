@@ -54,7 +54,8 @@ OPERATOR_LABEL = "operator"
 
 MAX_GENES = 50
 MAX_SURVIVAL_GROUPS = 8
-ENDPOINTS = ("OS", "DFS", "PFS", "DSS")
+# Endpoints in the order they are offered; a dataset may hold others (a clinical mapping names its own).
+ENDPOINTS = ("OS", "PFS", "DFS", "RFS", "EFS", "DSS")
 
 
 @dataclass(frozen=True)
@@ -480,13 +481,42 @@ def _survival_view(scope: Scope, result: SurvivalResult) -> SurvivalView:
     )
 
 
+def survival_endpoints(*, scope: Scope) -> list[str]:
+    """The survival endpoints the scope's outcome tables hold, OS, PFS, DFS, RFS, EFS, DSS first.
+
+    Without row access, an endpoint that fewer than k patients have is left out: its name alone would
+    tell that a few people have it."""
+    held = analytics.outcome_endpoints(scope.sources())
+    shown = [name for name, patients in held.items() if not scope.small(patients)]
+    return sorted(
+        shown, key=lambda name: (ENDPOINTS.index(name) if name in ENDPOINTS else len(ENDPOINTS), name)
+    )
+
+
+def _endpoint(scope: Scope, asked: str | None) -> str:
+    """The endpoint asked for, if the datasets hold it; none asked: OS, else the first they hold."""
+    held = survival_endpoints(scope=scope)
+    if not held:
+        raise ServiceError("These datasets hold no survival outcomes.", field="endpoint")
+    endpoint = (asked or "").strip().upper()
+    if not endpoint:
+        return "OS" if "OS" in held else held[0]
+    if endpoint not in held:
+        raise ServiceError(
+            f"No {endpoint[:20]} outcomes in these datasets; choose one of {', '.join(held)}.",
+            field="endpoint",
+        )
+    return endpoint
+
+
 def analysis_survival(
-    *, scope: Scope, grouping: SurvivalGrouping, endpoint: str = "OS"
+    *, scope: Scope, grouping: SurvivalGrouping, endpoint: str | None = None
 ) -> tuple[SurvivalView, SurvivalResult]:
-    """Kaplan-Meier by group: the view this person may see, and the core's result (for operator exports)."""
-    endpoint = endpoint.strip().upper()
-    if endpoint not in ENDPOINTS:
-        raise ServiceError(f"'endpoint' must be one of {', '.join(ENDPOINTS)}.", field="endpoint")
+    """Kaplan-Meier by group: the view this person may see, and the core's result (for operator exports).
+
+    `endpoint`: one the datasets hold (OS, PFS, DFS, RFS, EFS, DSS or a mapping's own); None: OS if held,
+    else the first held."""
+    endpoint = _endpoint(scope, endpoint)
     _require_enough_patients(scope)
     if grouping.gene:
         gene = gene_normalise(grouping.gene, field="gene")

@@ -183,7 +183,7 @@ def survival_grouping(
 
 def _survival(scope: Scope, options: Mapping[str, str], grouping: SurvivalGrouping) -> Rendered:
     view, _ = analyses.analysis_survival(
-        scope=scope, grouping=grouping, endpoint=options.get("endpoint", "OS") or "OS"
+        scope=scope, grouping=grouping, endpoint=options.get("endpoint") or None
     )
     shown = [
         SurvivalGroup(

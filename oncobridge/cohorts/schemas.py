@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from pydantic import StringConstraints
@@ -16,7 +16,7 @@ GeneName = Annotated[StorableStr, StringConstraints(min_length=1, max_length=40)
 AttributeName = Annotated[StorableStr, StringConstraints(min_length=1, max_length=120)]
 Name = Annotated[StorableStr, StringConstraints(min_length=1, max_length=200)]
 Label = Annotated[StorableStr, StringConstraints(max_length=120)]
-EndpointName = Literal["OS", "DFS", "PFS", "DSS"]
+EndpointName = Annotated[StorableStr, StringConstraints(min_length=1, max_length=40)]
 
 DEFINITION_HELP = (
     'A criterion as JSON, e.g. {"type": "and", "items": [{"type": "cancer_type", "codes": ["BRCA"]}, '
@@ -114,7 +114,10 @@ class SurvivalCohortIn(Schema):
 class SurvivalIn(CohortQueryIn):
     """Groups: by `gene` (wild type vs mutated), by `compare` (cohorts), or by an `attribute`'s values."""
 
-    endpoint: EndpointName = "OS"
+    endpoint: EndpointName | None = Field(
+        None,
+        description="OS, PFS, DFS, RFS, EFS, DSS or another the datasets hold; none: OS, else the first held",
+    )
     gene: GeneName | None = None
     compare: list[SurvivalCohortIn] = Field(default_factory=list, max_length=8)
     attribute: AttributeName | None = None

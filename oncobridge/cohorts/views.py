@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from oncobridge.accounts.models import User
+from oncobridge.analytics.charts.survival import endpoint_name
 from oncobridge.cohorts import analyses, selectors, services
 from oncobridge.cohorts.access import cohort_for_user
 from oncobridge.cohorts.criteria import DefinitionError, definition_describe, pathway_names
@@ -260,6 +261,10 @@ def _run(request: HttpRequest, viewer: Viewer) -> tuple[dict[str, Any], Any]:
                 datasets=[dataset] if dataset else [],
                 cohort=cohort,
             )
+        if tab == "survival":
+            context["endpoints"] = [
+                (code, endpoint_name(code)) for code in analyses.survival_endpoints(scope=scope)
+            ]
         rendered = analysis_render(scope=scope, tab=tab, options=options, compared=compared)
     except ServiceError as error:
         context["error"] = error.message

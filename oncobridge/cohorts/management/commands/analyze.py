@@ -3,7 +3,7 @@
 The forms are fixed (scripts rely on them):
     oncobridge analyze frequencies SLUG [--top N] --json
         a JSON list of {"gene", "altered_samples", "profiled_samples", "frequency"}
-    oncobridge analyze survival SLUG --gene GENE --json
+    oncobridge analyze survival SLUG --gene GENE [--endpoint OS|PFS|DFS|RFS|EFS|DSS] --json
         {"groups": [{"label", "n", "events", "median_months"}...], "logrank_p", "hazard_ratio"}
     oncobridge analyze cooccurrence SLUG --genes A,B,C --json
         a JSON list of {"gene_a", "gene_b", "both", "a_only", "b_only", "neither",
@@ -56,7 +56,10 @@ class Command(BaseCommand):
         frequencies.add_argument("--top", type=int, default=20, help="The N most mutated genes (20).")
         survival = actions.add_parser("survival", help="Kaplan-Meier: a gene's mutated vs wild type.")
         survival.add_argument("--gene", required=True)
-        survival.add_argument("--endpoint", default="OS", help="OS (default), DFS, PFS or DSS.")
+        survival.add_argument(
+            "--endpoint",
+            help="OS, PFS, DFS, RFS, EFS, DSS or another the dataset holds (default: OS, else the first).",
+        )
         cooccurrence = actions.add_parser("cooccurrence", help="Fisher's exact test for gene pairs.")
         cooccurrence.add_argument("--genes", required=True, help="Comma-separated, e.g. TP53,PIK3CA,CDH1.")
         for sub in (frequencies, survival, cooccurrence):
