@@ -193,12 +193,19 @@ class Member:
     sample_id: str | None
 
 
-def cohort_members(*, scope: Scope) -> list[Member]:
-    """Patients and samples of the cohort: row-level, so only with row access to every dataset."""
+def cohort_members(*, scope: Scope, download: str | None = None) -> list[Member]:
+    """Patients and samples of the cohort: row-level, so only with row access to every dataset.
+
+    `download` (a format such as "csv") records the list as taken away ("cohort.members.download"),
+    not only shown ("cohort.members")."""
     access.require_row_access(scope.viewer, scope.datasets, what="Patient and sample lists")
     table = analytics.cohort_members(scope.sources(), scope.criterion)
     members = [Member(**row) for row in table.select(["dataset", "patient_id", "sample_id"]).to_pylist()]
-    _audit(scope, "cohort.members", patients=len({(m.dataset, m.patient_id) for m in members}))
+    patients = len({(m.dataset, m.patient_id) for m in members})
+    if download is None:
+        _audit(scope, "cohort.members", patients=patients)
+    else:
+        _audit(scope, "cohort.members.download", patients=patients, format=download)
     return members
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("analyses/", views.analysis, name="analysis"),
     path("analyses/export/", views.analysis_export, name="analysis_export"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/members.csv", views.members_csv, name="members_csv"),
     path("<int:pk>/share/", views.share, name="share"),
     path("<int:pk>/delete/", views.delete, name="delete"),
 ]

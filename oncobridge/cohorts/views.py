@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from oncobridge.accounts.models import User
+from oncobridge.analytics import charts
 from oncobridge.analytics.charts.survival import endpoint_name
 from oncobridge.cohorts import analyses, selectors, services
 from oncobridge.cohorts.access import cohort_for_user
@@ -33,6 +34,9 @@ from oncobridge.core.htmx import render_page_or_partial
 from oncobridge.core.params import record_id
 from oncobridge.core.visibility import Viewer
 from oncobridge.portfolio.views import member_view
+
+# The page lists this many members; the CSV has them all.
+MEMBERS_SHOWN = 200
 
 
 def _user(request: HttpRequest) -> User:
@@ -167,9 +171,13 @@ def _project_id(value: str) -> int | None:
 
 
 def _detail_context(request: HttpRequest, viewer: Viewer, cohort: SavedCohort) -> dict[str, Any]:
-    result, error = None, ""
+    result, error, members = None, "", None
     try:
-        result = analyses.cohort_count(scope=analyses.scope_build(actor=_user(request), cohort=cohort))
+        scope = analyses.scope_build(actor=_user(request), cohort=cohort)
+        result = analyses.cohort_count(scope=scope)
+        if not scope.aggregate_only:
+            # Row access to every dataset: the patients and samples themselves (audited as shown).
+            members = analyses.cohort_members(scope=scope)
     except ServiceError as failure:
         error = failure.message
     return {
@@ -177,6 +185,9 @@ def _detail_context(request: HttpRequest, viewer: Viewer, cohort: SavedCohort) -
         "summary": definition_describe(cohort.definition),
         "result": result,
         "error": error,
+        "members": None if members is None else members[:MEMBERS_SHOWN],
+        "member_count": None if members is None else len(members),
+        "members_shown": MEMBERS_SHOWN,
         "is_owner": cohort.owner_id == viewer.user_id,
         "projects": list(selectors.shareable_projects(viewer=viewer)),
         "tabs": TABS,
@@ -188,6 +199,25 @@ def _detail_context(request: HttpRequest, viewer: Viewer, cohort: SavedCohort) -
 def detail(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     cohort = cohort_for_user(request.user, pk)
     return render(request, "cohorts/detail.html", _detail_context(request, viewer, cohort))
+
+
+@member_view
+@require_GET
+def members_csv(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
+    """The cohort's patients and samples as CSV: for row access to every dataset (else 403), audited."""
+    cohort = cohort_for_user(request.user, pk)
+    scope = analyses.scope_build(actor=_user(request), cohort=cohort)
+    members = analyses.cohort_members(scope=scope, download="csv")
+    text = charts.csv_text(
+        ["dataset", "patient_id", "sample_id"], ([m.dataset, m.patient_id, m.sample_id] for m in members)
+    )
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(cohort.name)}-members.csv"'
+    return response
+
+
+def _file_name(text: str) -> str:
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in text)
 
 
 @member_view
@@ -295,8 +325,7 @@ def analysis_export(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     context, rendered = _run(request, viewer)
     if rendered is None:
         return HttpResponse(context["error"], status=400, content_type="text/plain; charset=utf-8")
-    name = f"{context['cohort'].name if context['cohort'] else context['dataset']}-{rendered.tab}"
-    name = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
+    name = _file_name(f"{context['cohort'].name if context['cohort'] else context['dataset']}-{rendered.tab}")
     if fmt == "svg":
         response = HttpResponse(rendered.chart.svg(), content_type="image/svg+xml")
     elif fmt == "png":
