@@ -7,7 +7,9 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
+from oncobridge.accounts.services import token_create
 from oncobridge.cohorts.tests.conftest import Personas
 from oncobridge.core.models import AuditEvent
 
@@ -59,7 +61,15 @@ def test_cohort_count_prints_totals_and_datasets(personas: Personas) -> None:
     )
 
     assert document["patients"] == 3
-    assert document["by_dataset"]["breast-lung"]["samples"] == 3
+    assert document["by_dataset"] == [
+        {
+            "dataset": "breast-lung",
+            "title": "Breast and lung cohort",
+            "patients": 3,
+            "samples": 3,
+            "row_access": True,
+        }
+    ]
 
 
 def test_cohort_count_combines_the_criteria(personas: Personas) -> None:
@@ -97,7 +107,7 @@ def test_cohort_count_as_a_person_without_grant_reads_small_counts_as_below_the_
         )
     )
 
-    assert document["by_dataset"]["breast-lung"]["patients"] == "<5"
+    assert document["by_dataset"][0]["patients"] == "<5"
 
 
 def test_without_json_a_readable_table_is_printed(personas: Personas) -> None:
@@ -135,3 +145,19 @@ def test_cooccurrence_with_a_gene_mutated_nowhere_prints_null_and_no_direction(p
     assert (pair["both"], pair["b_only"]) == (0, 0)
     assert pair["odds_ratio"] is None
     assert pair["relation"] == "undetermined"
+
+
+def test_cohort_count_prints_what_the_api_answers(personas: Personas) -> None:
+    body = {"datasets": ["breast-lung"], "definition": {"type": "gene_mutated", "gene": "KRAS"}}
+    answer = Client().post(
+        "/api/v1/cohorts/count",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_create(user=personas.industry).secret}",
+    )
+    printed = run(
+        "cohort", "count", "--datasets", "breast-lung", "--gene-mutated", "KRAS", "--json", "--as",
+        personas.industry.email,
+    )  # fmt: skip
+
+    assert json.loads(printed) == answer.json()

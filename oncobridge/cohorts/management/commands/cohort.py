@@ -3,7 +3,8 @@
 The form is fixed (scripts rely on it):
     oncobridge cohort count --datasets SLUG[,SLUG] [--gene-mutated G] [--protein-change P]
                             [--cancer-type CODE] --json
-        {"patients", "samples", "by_dataset": {SLUG: {"patients", "samples", "row_access"}}}
+        {"patients", "samples", "by_dataset": [{"dataset", "title", "patients", "samples", "row_access"}...],
+         "threshold", "aggregate_only"}, as POST /api/v1/cohorts/count answers
 The criteria given are combined with AND. --protein-change takes "GENE CHANGE" ("KRAS p.G12C", "KRAS:G12C")
 or just the change when --gene-mutated names the gene. --cancer-type includes the code's OncoTree
 descendants. `--as EMAIL` applies that person's permissions and suppression (a small count reads "<k");
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import asdict
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -77,14 +79,9 @@ class Command(BaseCommand):
             document = {
                 "patients": result.patients,
                 "samples": result.samples,
-                "by_dataset": {
-                    row.dataset: {
-                        "patients": row.patients,
-                        "samples": row.samples,
-                        "row_access": row.row_access,
-                    }
-                    for row in result.by_dataset
-                },
+                "by_dataset": [asdict(row) for row in result.by_dataset],
+                "threshold": result.threshold,
+                "aggregate_only": result.aggregate_only,
             }
             self.stdout.write(json.dumps(document, indent=2))
             return
