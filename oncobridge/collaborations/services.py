@@ -633,7 +633,6 @@ def checkin_record(
 
 
 @transaction.atomic
-@transaction.atomic
 def action_item_set_done(*, actor: User, item: ActionItem, done: bool) -> ActionItem:
     """Mark an action item done or open again; marking it as it already is changes and records nothing."""
     if item.done == done:
