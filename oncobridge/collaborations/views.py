@@ -100,6 +100,15 @@ def _actor(request: HttpRequest) -> User:
     return user
 
 
+def _keep_edits_after_conflict(request: HttpRequest, form: Any, error: Conflict, version: int) -> None:
+    """After a stale edit: keep what this person typed, say why, and carry the saved version so that a
+    resubmit of the same form wins (the page shows what the other person saved)."""
+    form.add_error(None, error.message)
+    posted = request.POST.copy()
+    posted["version"] = str(version)
+    form.data = posted
+
+
 def _project_url(project: Project, anchor: str = "") -> str:
     return reverse("collaborations:project_detail", args=[project.pk]) + (f"#{anchor}" if anchor else "")
 
@@ -219,13 +228,9 @@ def programme_edit(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespons
                 viewer=viewer, actor=_actor(request), programme=programme, expected_version=expected, **data
             )
         except Conflict as error:
-            # Keep what this person typed, show what the other person saved, and let a resubmit win.
             current = Programme.objects.get(pk=programme.pk)
             conflict = [("Title", current.title), ("Problem statement", current.problem_statement)]
-            form.add_error(None, error.message)
-            posted = request.POST.copy()
-            posted["version"] = str(current.version)
-            form.data = posted
+            _keep_edits_after_conflict(request, form, error, current.version)
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -598,13 +603,9 @@ def milestone_edit(request: HttpRequest, viewer: Viewer, pk: int, milestone_pk: 
                 **data,
             )
         except Conflict as error:
-            # Keep what this person typed, show what the other person saved, and let a resubmit win.
             current = Milestone.objects.select_related("owner").get(pk=milestone.pk)
             conflict = _milestone_values(current)
-            form.add_error(None, error.message)
-            posted = request.POST.copy()
-            posted["version"] = str(current.version)
-            form.data = posted
+            _keep_edits_after_conflict(request, form, error, current.version)
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -705,12 +706,8 @@ def checkin_record(request: HttpRequest, viewer: Viewer, pk: int, checkin_pk: in
                 ],
             )
         except Conflict as error:
-            # Keep what this person typed, show what the other person saved, and let a resubmit win.
             conflict = CheckIn.objects.get(pk=checkin.pk)
-            form.add_error(None, error.message)
-            posted = request.POST.copy()
-            posted["version"] = str(conflict.version)
-            form.data = posted
+            _keep_edits_after_conflict(request, form, error, conflict.version)
         except ServiceError as error:
             add_service_error(form, error)
         else:
