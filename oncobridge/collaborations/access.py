@@ -229,6 +229,16 @@ def agreement_signing_parties(viewer: Viewer, agreement: Agreement) -> list[Orga
     )
 
 
+def agreement_parties_to_sign(viewer: Viewer, agreement: Agreement) -> list[Organisation]:
+    """The parties this person may sign for now: those of `agreement_signing_parties` still awaited, and
+    none once they have signed for any party (one person signs for one party only)."""
+    signable = agreement_signing_parties(viewer, agreement)
+    if not signable or agreement.signatures.filter(signed_by_id=viewer.user_id).exists():
+        return []
+    awaiting = {party.pk for party in selectors.agreement_parties_awaiting(agreement=agreement)}
+    return [party for party in signable if party.pk in awaiting]
+
+
 def agreement_for_user(user: Any, pk: int, *, write: bool = False) -> Agreement:
     viewer = viewer_for(user)
     agreement = visible_agreements(viewer).filter(pk=pk).first()

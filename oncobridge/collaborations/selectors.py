@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from oncobridge.accounts.models import Organisation
 from oncobridge.collaborations import access
 from oncobridge.collaborations.models import (
     ActionItem,
@@ -180,6 +181,15 @@ def signatures_prefetch() -> Prefetch[Any]:
     """An agreement's signatures with who signed for which party, in one query for a whole list."""
     return Prefetch(
         "signatures", queryset=AgreementSignature.objects.select_related("organisation", "signed_by")
+    )
+
+
+def agreement_parties_awaiting(*, agreement: Agreement) -> list[Organisation]:
+    """The parties whose signature the agreement still awaits, by name; none unless it is in negotiation."""
+    if agreement.status != AgreementStatus.IN_NEGOTIATION:
+        return []
+    return list(
+        agreement.parties.exclude(pk__in=agreement.signatures.values("organisation")).order_by("name")
     )
 
 

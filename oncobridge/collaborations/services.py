@@ -923,7 +923,7 @@ def agreement_sign(
         )
     AgreementSignature.objects.create(agreement=locked, organisation=party, signed_by=actor)
     audit_record(actor=actor, action="agreement.sign", target=locked, organisation=party.slug)
-    waiting = list(locked.parties.exclude(pk__in=locked.signatures.values("organisation")).order_by("name"))
+    waiting = selectors.agreement_parties_awaiting(agreement=locked)
     if not waiting:
         from_status = locked.status
         locked.status = AgreementStatus.EXECUTED

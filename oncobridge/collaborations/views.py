@@ -949,14 +949,10 @@ def _agreement_page(
         agreement.project_id is not None
         and access.visible_projects(viewer).filter(pk=agreement.project_id).exists()
     )
-    parties = list(agreement.parties.order_by("name"))
     signatures = list(agreement.signatures.select_related("organisation", "signed_by"))
-    signed = {signature.organisation_id for signature in signatures}
-    negotiating = agreement.status == AgreementStatus.IN_NEGOTIATION
-    has_signed = any(signature.signed_by_id == viewer.user_id for signature in signatures)
     context = {
         "agreement": agreement,
-        "parties": parties,
+        "parties": agreement.parties.order_by("name"),
         "history": [
             (event, _status_label(event.detail.get("from_status")), _status_label(event.detail.get("to")))
             for event in selectors.agreement_history(agreement=agreement).select_related("actor")
@@ -967,12 +963,8 @@ def _agreement_page(
         "form": form if can_manage else None,
         "today": timezone.localdate(),
         "signatures": signatures,
-        "awaiting": [party for party in parties if party.pk not in signed] if negotiating else [],
-        "sign_for": [
-            party for party in access.agreement_signing_parties(viewer, agreement) if party.pk not in signed
-        ]
-        if negotiating and not has_signed
-        else [],
+        "awaiting": selectors.agreement_parties_awaiting(agreement=agreement),
+        "sign_for": access.agreement_parties_to_sign(viewer, agreement),
         "sign_error": sign_error,
     }
     return render(request, "collaborations/agreement_detail.html", context, status=status)

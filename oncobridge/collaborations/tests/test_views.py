@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from oncobridge.accounts.access import viewer_for
 from oncobridge.accounts.models import Role, User
-from oncobridge.accounts.services import user_create
+from oncobridge.accounts.services import membership_add, user_create
 from oncobridge.collaborations import services
 from oncobridge.collaborations.models import (
     ActionItem,
@@ -1019,6 +1019,38 @@ def test_the_agreement_page_offers_each_manager_to_sign_for_their_own_organisati
     assert "Sign for Globex Pharma" in greta_sees and "Sign for St Olaf" not in greta_sees
     assert "Sign for" not in gary_sees
     assert "Awaiting the signature of Globex Pharma" in gary_sees
+
+
+def test_after_signing_the_page_no_longer_offers_to_sign_and_awaits_only_the_other_party(
+    alliance: Alliance, joint: Joint, managers: Managers
+) -> None:
+    agreement = mta(alliance, joint)
+    services.agreement_transition(actor=alliance.alice, agreement=agreement, to_status="in_negotiation")
+    services.agreement_sign(actor=managers.greta, agreement=agreement)
+
+    greta_sees = page(client_for(managers.greta).get(url("agreement_detail", agreement.pk)))
+    alice_sees = page(client_for(alliance.alice).get(url("agreement_detail", agreement.pk)))
+
+    assert "Sign for" not in greta_sees
+    assert "Sign for St Olaf Cancer Centre" in alice_sees
+    assert "Awaiting the signature of St Olaf Cancer Centre" in greta_sees
+    assert "Awaiting the signature of Globex Pharma" not in greta_sees
+
+
+def test_a_manager_of_both_parties_is_offered_no_second_signature_after_signing_for_one(
+    alliance: Alliance, joint: Joint
+) -> None:
+    membership_add(user=alliance.alice, organisation=alliance.globex, role=Role.ALLIANCE_MANAGER)
+    agreement = mta(alliance, joint)
+    services.agreement_transition(actor=alliance.alice, agreement=agreement, to_status="in_negotiation")
+    before = page(client_for(alliance.alice).get(url("agreement_detail", agreement.pk)))
+    services.agreement_sign(actor=alliance.alice, agreement=agreement, organisation=alliance.centre)
+
+    after = page(client_for(alliance.alice).get(url("agreement_detail", agreement.pk)))
+
+    assert "Sign for Globex Pharma" in before and "Sign for St Olaf Cancer Centre" in before
+    assert "Sign for" not in after
+    assert "Awaiting the signature of Globex Pharma" in after
 
 
 def test_both_managers_sign_on_the_agreement_page_and_it_is_executed(
