@@ -27,14 +27,15 @@ from oncobridge.analytics.genomics import profiled_patients
 from oncobridge.analytics.sources import PATIENT_KEY, Tables, tables_for
 
 
+def _timed(outcomes: ir.Table) -> ir.Table:
+    """The outcome rows with a usable time: the endpoint list counts the patients the curves would use."""
+    return outcomes.filter(outcomes.time_months.notnull() & (outcomes.time_months >= 0))
+
+
 def _outcomes(tables: Tables, endpoint: str) -> ir.Table:
     """(dataset, patient_id, time_months, event): one row per patient with the endpoint."""
-    outcomes = tables.outcomes
-    rows = outcomes.filter(
-        (outcomes.endpoint.upper() == endpoint.upper())
-        & outcomes.time_months.notnull()
-        & (outcomes.time_months >= 0)
-    )
+    rows = _timed(tables.outcomes)
+    rows = rows.filter(rows.endpoint.upper() == endpoint.upper())
     return rows.group_by(PATIENT_KEY).aggregate(
         time_months=rows.time_months.max(), event=rows.event.cast("int8").max()
     )
@@ -42,8 +43,7 @@ def _outcomes(tables: Tables, endpoint: str) -> ir.Table:
 
 def outcome_endpoints(sources: Sequence[DatasetSource]) -> dict[str, int]:
     """Each endpoint the sources' outcome tables hold (upper case) -> its patients with a usable time."""
-    outcomes = tables_for(sources).outcomes
-    rows = outcomes.filter(outcomes.time_months.notnull() & (outcomes.time_months >= 0))
+    rows = _timed(tables_for(sources).outcomes)
     patients = rows.select(*PATIENT_KEY, endpoint=rows.endpoint.upper()).distinct()
     counted = engine.execute(patients.group_by("endpoint").aggregate(patients=patients.count()))
     return {row["endpoint"]: int(row["patients"]) for row in counted.to_pylist()}
@@ -65,15 +65,12 @@ def survival(
     """Kaplan-Meier per group, the log-rank test across them, and (for two) the Cox hazard ratio.
 
     `group_datasets`, one entry per group, limits a group to those sources' keys (None: all of them), so
-    that cohorts over different datasets can be compared in one query."""
-    if group_datasets and len(group_datasets) != len(groups):
-        raise ValueError("group_datasets needs one entry per group")
+    that cohorts over different datasets can be compared in one query; other lengths are a ValueError."""
     tables = tables_for(sources)
     outcomes = _outcomes(tables, endpoint)
     arrays = []
-    for index, (_, criterion) in enumerate(groups):
+    for (_, criterion), keys in zip(groups, group_datasets or [None] * len(groups), strict=True):
         patients = cohort_patients(tables, criterion)
-        keys = group_datasets[index] if group_datasets else None
         if keys is not None:
             patients = patients.filter(patients.dataset.isin(sorted(keys)))
         arrays.append(_arrays(engine.execute(outcomes.semi_join(patients, PATIENT_KEY))))
