@@ -854,12 +854,13 @@ def _agreement_status_recorded(
         **detail,
     )
     if agreement.project is not None:
-        party_ids = set(agreement.parties.values_list("pk", flat=True))
-        party_members = {
-            person.pk: person
-            for person in _project_people(agreement.project)
-            if Membership.objects.filter(user=person, organisation_id__in=party_ids).exists()
-        }
+        people = _project_people(agreement.project)
+        in_parties = set(
+            Membership.objects.filter(user__in=people, organisation__in=agreement.parties.all()).values_list(
+                "user_id", flat=True
+            )
+        )
+        party_members = {person.pk: person for person in people if person.pk in in_parties}
         activity_record(
             actor=actor,
             project=agreement.project,

@@ -14,6 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from oncobridge.accounts.access import viewer_for
+from oncobridge.accounts.models import Role
+from oncobridge.accounts.services import user_create
 from oncobridge.collaborations.models import ActivityKind, Milestone
 from oncobridge.collaborations.services import (
     ActionItemSpec,
@@ -25,6 +27,7 @@ from oncobridge.collaborations.services import (
     document_upload,
     milestone_overdue_notices_send,
     milestone_update,
+    project_member_add,
     project_stage_change,
 )
 from oncobridge.collaborations.tests.conftest import Joint, Managers, call, today
@@ -190,6 +193,39 @@ def test_the_last_signature_puts_the_execution_in_the_projects_feed(
         ),
     ]
     assert notified(alliance.gary, "went from in negotiation to executed")
+
+
+def test_an_agreement_change_costs_the_same_queries_however_many_project_members_it_tells(
+    alliance: Alliance, joint: Joint
+) -> None:
+    def transition_queries(title: str) -> int:
+        agreement = agreement_create(
+            viewer=viewer_for(alliance.alice),
+            actor=alliance.alice,
+            title=title,
+            kind="mta",
+            parties=[alliance.centre, alliance.globex],
+            project=joint.project,
+        )
+        with CaptureQueriesContext(connection) as queries:
+            agreement_transition(actor=alliance.alice, agreement=agreement, to_status="in_negotiation")
+        return len(queries)
+
+    few = transition_queries("First MTA")
+    for number in range(4):
+        chemist = user_create(
+            email=f"chemist{number}@globex.example",
+            full_name=f"Chemist {number}",
+            organisation=alliance.globex,
+            role=Role.INDUSTRY_MEMBER,
+            password=PASSWORD,
+        )
+        project_member_add(
+            actor=alliance.ivan, project=joint.project, user=chemist, organisation=alliance.globex
+        )
+
+    assert transition_queries("Second MTA") == few
+    assert notified(chemist, "“Second MTA” went from draft to in negotiation")
 
 
 def test_an_overdue_milestone_tells_its_owner_once_per_due_date(alliance: Alliance, joint: Joint) -> None:
