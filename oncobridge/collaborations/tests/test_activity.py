@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from oncobridge.accounts.access import viewer_for
 from oncobridge.accounts.models import Role
 from oncobridge.accounts.services import user_create
-from oncobridge.collaborations.models import ActivityKind, Milestone
+from oncobridge.collaborations.models import ActivityKind, Agreement, Milestone
 from oncobridge.collaborations.services import (
     ActionItemSpec,
     agreement_create,
@@ -43,6 +43,18 @@ def feed(user: Any, joint: Joint) -> list[dict[str, Any]]:
 
 def notified(user: Any, text: str) -> bool:
     return Notification.objects.filter(recipient=user, verb__contains=text).exists()
+
+
+def globex_mta(alliance: Alliance, joint: Joint, title: str = "Globex MTA") -> Agreement:
+    """A draft MTA between the centre and Globex on the joint project, drafted by Alice."""
+    return agreement_create(
+        viewer=viewer_for(alliance.alice),
+        actor=alliance.alice,
+        title=title,
+        kind="mta",
+        parties=[alliance.centre, alliance.globex],
+        project=joint.project,
+    )
 
 
 def test_a_stage_change_is_in_the_feed_and_tells_members_and_managers_by_email(
@@ -147,14 +159,7 @@ def test_a_confidential_upload_stays_unknown_to_a_partner_without_a_cda(
 def test_an_agreement_change_is_shown_only_to_members_of_its_parties(
     alliance: Alliance, joint: Joint
 ) -> None:
-    agreement = agreement_create(
-        viewer=viewer_for(alliance.alice),
-        actor=alliance.alice,
-        title="Globex MTA",
-        kind="mta",
-        parties=[alliance.centre, alliance.globex],
-        project=joint.project,
-    )
+    agreement = globex_mta(alliance, joint)
 
     agreement_transition(actor=alliance.alice, agreement=agreement, to_status="in_negotiation")
 
@@ -168,14 +173,7 @@ def test_an_agreement_change_is_shown_only_to_members_of_its_parties(
 def test_the_last_signature_puts_the_execution_in_the_projects_feed(
     alliance: Alliance, joint: Joint, managers: Managers
 ) -> None:
-    agreement = agreement_create(
-        viewer=viewer_for(alliance.alice),
-        actor=alliance.alice,
-        title="Globex MTA",
-        kind="mta",
-        parties=[alliance.centre, alliance.globex],
-        project=joint.project,
-    )
+    agreement = globex_mta(alliance, joint)
     agreement_transition(actor=alliance.alice, agreement=agreement, to_status="in_negotiation")
 
     agreement_sign(actor=managers.greta, agreement=agreement)
@@ -199,14 +197,7 @@ def test_an_agreement_change_costs_the_same_queries_however_many_project_members
     alliance: Alliance, joint: Joint
 ) -> None:
     def transition_queries(title: str) -> int:
-        agreement = agreement_create(
-            viewer=viewer_for(alliance.alice),
-            actor=alliance.alice,
-            title=title,
-            kind="mta",
-            parties=[alliance.centre, alliance.globex],
-            project=joint.project,
-        )
+        agreement = globex_mta(alliance, joint, title)
         with CaptureQueriesContext(connection) as queries:
             agreement_transition(actor=alliance.alice, agreement=agreement, to_status="in_negotiation")
         return len(queries)
