@@ -48,6 +48,21 @@ def negotiating(alliance: Alliance, **extra: Any) -> dict[str, Any]:
     return agreement
 
 
+def globex_cda_in_negotiation(managers: Managers) -> dict[str, Any]:
+    """A master CDA between Globex and the centre, drafted and put in negotiation by Greta (Globex)."""
+    drafted = call(
+        managers.greta,
+        "post",
+        "/agreements",
+        {"title": "Globex CDA", "kind": "cda", "parties": ["globex", "st-olaf"]},
+    )
+    assert drafted.status_code == 201, drafted.content
+    cda = dict(drafted.json())
+    moved = call(managers.greta, "post", f"/agreements/{cda['id']}/transitions", {"status": "in_negotiation"})
+    assert moved.status_code == 200, moved.content
+    return cda
+
+
 def test_an_agreement_goes_from_draft_through_negotiation_to_executed_by_both_signatures(
     alliance: Alliance, managers: Managers
 ) -> None:
@@ -83,16 +98,14 @@ def test_one_partys_signature_leaves_the_agreement_in_negotiation(
 def test_a_partner_manager_alone_cannot_execute_a_cda_with_the_centre(
     alliance: Alliance, managers: Managers, joint: Joint
 ) -> None:
-    cda = call(
+    cda = globex_cda_in_negotiation(managers)
+
+    refused = call(
         managers.greta,
         "post",
-        "/agreements",
-        {"title": "Globex CDA", "kind": "cda", "parties": ["globex", "st-olaf"]},
-    ).json()
-    path = f"/agreements/{cda['id']}/transitions"
-    call(managers.greta, "post", path, {"status": "in_negotiation"})
-
-    refused = call(managers.greta, "post", path, {"status": "executed", "effective_date": str(today())})
+        f"/agreements/{cda['id']}/transitions",
+        {"status": "executed", "effective_date": str(today())},
+    )
     sign(managers.greta, cda["id"])
 
     assert refused.status_code == 409
@@ -105,13 +118,7 @@ def test_a_partner_manager_alone_cannot_execute_a_cda_with_the_centre(
 def test_a_cda_signed_by_both_parties_opens_the_confidential_document_to_the_partner(
     alliance: Alliance, managers: Managers, joint: Joint
 ) -> None:
-    cda = call(
-        managers.greta,
-        "post",
-        "/agreements",
-        {"title": "Globex CDA", "kind": "cda", "parties": ["globex", "st-olaf"]},
-    ).json()
-    call(managers.greta, "post", f"/agreements/{cda['id']}/transitions", {"status": "in_negotiation"})
+    cda = globex_cda_in_negotiation(managers)
 
     sign(managers.greta, cda["id"])
     sign(alliance.alice, cda["id"])
