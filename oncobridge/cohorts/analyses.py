@@ -19,6 +19,7 @@ what that person may see:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -81,6 +82,12 @@ class Scope:
 
     def sources(self) -> list[analytics.DatasetSource]:
         return [access.dataset_source(dataset) for dataset in self.datasets]
+
+    @functools.cached_property
+    def endpoint_patients(self) -> dict[str, int]:
+        """Each survival endpoint the datasets hold -> its patients, read once: the survival tab lists the
+        endpoints and the analysis checks the one asked for, in the same request."""
+        return analytics.outcome_endpoints(self.sources())
 
     def count(self, value: int) -> SuppressedCount:
         return access.suppress(value, self.threshold) if self.aggregate_only else value
@@ -493,8 +500,7 @@ def survival_endpoints(*, scope: Scope) -> list[str]:
 
     Without row access, an endpoint that fewer than k patients have is left out: its name alone would
     tell that a few people have it."""
-    held = analytics.outcome_endpoints(scope.sources())
-    shown = [name for name, patients in held.items() if not scope.small(patients)]
+    shown = [name for name, patients in scope.endpoint_patients.items() if not scope.small(patients)]
     return sorted(
         shown, key=lambda name: (ENDPOINTS.index(name) if name in ENDPOINTS else len(ENDPOINTS), name)
     )

@@ -16,8 +16,11 @@ from lifelines import KaplanMeierFitter
 from lifelines.datasets import load_gbsg2
 from lifelines.statistics import multivariate_logrank_test
 
+from oncobridge import analytics
 from oncobridge.accounts.access import viewer_for
+from oncobridge.accounts.models import User
 from oncobridge.accounts.services import token_create
+from oncobridge.cohorts import analyses
 from oncobridge.cohorts.tests.conftest import Personas
 from oncobridge.conftest import Alliance
 from oncobridge.datasharing.services import dataset_create, dataset_import, import_source
@@ -128,3 +131,31 @@ def test_the_survival_tab_offers_the_endpoints_the_datasets_hold(
     assert '<option value="RFS">Recurrence-free survival (RFS)</option>' in page
     assert 'value="OS"' not in page
     assert "Recurrence-free survival (Kaplan-Meier)" in page
+
+
+def test_without_row_access_an_endpoint_fewer_than_k_patients_have_is_not_offered(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(analytics, "outcome_endpoints", lambda sources: {"PFS": 3, "XYZ": 5, "OS": 12})
+
+    def offered(user: User) -> list[str]:
+        return analyses.survival_endpoints(scope=analyses.scope_build(actor=user, datasets=["breast-lung"]))
+
+    assert offered(personas.investigator) == ["OS", "XYZ"]
+    assert offered(personas.grantee) == ["OS", "PFS", "XYZ"]
+
+
+def test_the_survival_tab_reads_the_datasets_endpoints_once(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[object] = []
+    read = analytics.outcome_endpoints
+    monkeypatch.setattr(analytics, "outcome_endpoints", lambda found: reads.append(found) or read(found))
+    client = Client()
+    client.force_login(personas.grantee)
+
+    page = client.get("/cohorts/analyses/", {"dataset": "breast-lung", "tab": "survival", "gene": "TP53"})
+
+    assert '<option value="OS">Overall survival (OS)</option>' in page.content.decode()
+    assert "TP53 mutated vs TP53 wild type" in page.content.decode()
+    assert len(reads) == 1
