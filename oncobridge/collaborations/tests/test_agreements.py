@@ -93,6 +93,9 @@ def test_one_partys_signature_leaves_the_agreement_in_negotiation(
 
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["executed_at"]) == ("in_negotiation", None)
+    assert [(s["organisation"], s["signed_by"]["email"]) for s in response.json()["signatures"]] == [
+        ("globex", managers.greta.email)
+    ]
 
 
 def test_a_partner_manager_alone_cannot_execute_a_cda_with_the_centre(
@@ -184,6 +187,9 @@ def test_one_person_managing_both_parties_signs_for_one_of_them_only(alliance: A
 
     assert response.status_code == 409
     assert Agreement.objects.get(pk=agreement["id"]).status == AgreementStatus.IN_NEGOTIATION
+    assert list(
+        Agreement.objects.get(pk=agreement["id"]).signatures.values_list("organisation__slug", flat=True)
+    ) == ["st-olaf"]
 
 
 def test_a_draft_is_not_signed(alliance: Alliance) -> None:
@@ -193,6 +199,7 @@ def test_a_draft_is_not_signed(alliance: Alliance) -> None:
 
     assert response.status_code == 409
     assert response.json()["field"] == "status"
+    assert not Agreement.objects.get(pk=agreement["id"]).signatures.exists()
 
 
 def test_taking_an_agreement_back_to_draft_withdraws_its_signatures(alliance: Alliance) -> None:
