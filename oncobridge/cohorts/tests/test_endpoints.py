@@ -20,6 +20,7 @@ from oncobridge import analytics
 from oncobridge.accounts.access import viewer_for
 from oncobridge.accounts.models import User
 from oncobridge.accounts.services import token_create
+from oncobridge.analytics import DatasetSource
 from oncobridge.cohorts import analyses
 from oncobridge.cohorts.tests.conftest import Personas
 from oncobridge.conftest import Alliance
@@ -150,7 +151,12 @@ def test_the_survival_tab_reads_the_datasets_endpoints_once(
 ) -> None:
     reads: list[object] = []
     read = analytics.outcome_endpoints
-    monkeypatch.setattr(analytics, "outcome_endpoints", lambda found: reads.append(found) or read(found))
+
+    def counted(sources: list[DatasetSource]) -> dict[str, int]:
+        reads.append(sources)
+        return read(sources)
+
+    monkeypatch.setattr(analytics, "outcome_endpoints", counted)
     client = Client()
     client.force_login(personas.grantee)
 
