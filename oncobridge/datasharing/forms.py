@@ -10,7 +10,7 @@ from django import forms
 from oncobridge.accounts.models import Organisation
 from oncobridge.core.visibility import Visibility
 from oncobridge.core.vocabularies import vocabularies
-from oncobridge.datasharing.services import IMPORT_KINDS
+from oncobridge.datasharing.services import IMPORT_KINDS, VCF_ORIGINS
 from oncobridge.portfolio.forms import CANCER_HELP, CommaSeparatedField, PortfolioForm, organisation_field
 
 MAX_TEXT = 20_000
@@ -83,7 +83,7 @@ class ImportForm(PortfolioForm):
     )
     origin = forms.ChoiceField(
         required=False,
-        choices=[("", "Somatic (the default)"), ("somatic", "Somatic"), ("germline", "Germline")],
+        choices=[("", "Somatic (the default)"), *((origin, origin.capitalize()) for origin in VCF_ORIGINS)],
         label="VCF calls",
         help_text="VCF only: whether its variants are somatic or germline; shown with the version.",
     )

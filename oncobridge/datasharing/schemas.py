@@ -9,12 +9,13 @@ from ninja import Field, Schema
 from pydantic import PlainValidator, StringConstraints
 
 from oncobridge.accounts.schemas import Slug, StorableStr
+from oncobridge.formats.vcf import Origin
 
 # Literal twins of the model choices, so the OpenAPI schema lists the values.
 VisibilityName = Literal["private", "alliance", "partners", "network"]
 RequestStatusName = Literal["submitted", "approved", "rejected"]
 ImportKindName = Literal["maf", "cbioportal_clinical", "clinical", "fhir", "vcf"]
-VcfOriginName = Literal["somatic", "germline"]
+VcfOriginName = Origin  # the VCF reader's own list, so that the API cannot drift from it
 TableName = Literal["patients", "samples", "mutations", "clinical_attributes", "outcomes", "treatments"]
 Title = Annotated[StorableStr, StringConstraints(min_length=1, max_length=255)]
 LongText = Annotated[StorableStr, StringConstraints(max_length=20_000)]

@@ -27,10 +27,10 @@ import re
 import shutil
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -69,6 +69,7 @@ from oncobridge.formats.fhir import read_fhir_bundle
 from oncobridge.formats.maf import MafReader
 from oncobridge.formats.phenopackets import write_phenopacket
 from oncobridge.formats.problems import FormatError, Problem
+from oncobridge.formats.vcf import Origin as VcfOrigin
 from oncobridge.formats.vcf import VcfReader
 from oncobridge.vocab import VocabularyError, parse_duo_codes
 from oncobridge.vocab.genes import GeneVocabulary
@@ -330,7 +331,7 @@ class ImportSource:
     kind: str  # "maf" | "vcf" | "cbioportal_clinical" | "clinical" | "fhir"
     files: tuple[Path, ...]
     mapping: Path | None = None
-    origin: str | None = None  # a VCF's calls: "somatic" or "germline"
+    origin: VcfOrigin | None = None  # a VCF's calls (somatic unless told); None for the other kinds
 
 
 def import_source(
@@ -345,12 +346,7 @@ def import_source(
 ) -> ImportSource:
     """`origin` (VCF only): whether its calls are somatic (the default) or germline, kept with the version."""
     chosen = [
-        ImportSource(
-            kind,
-            tuple(files),
-            mapping if kind == "clinical" else None,
-            (origin or VCF_DEFAULT_ORIGIN) if kind == "vcf" else None,
-        )
+        ImportSource(kind, tuple(files), mapping if kind == "clinical" else None)
         for kind, files in (
             ("maf", [maf] if maf else []),
             ("vcf", [vcf] if vcf else []),
@@ -367,7 +363,7 @@ def import_source(
         raise ServiceError("A clinical TSV needs its --mapping, and a mapping goes with --clinical only.")
     if source.kind == "cbioportal_clinical" and len(source.files) > 2:
         raise ServiceError("Give a cBioPortal patient file, a sample file, or one of each.")
-    _check_origin(source.kind, origin)
+    source = replace(source, origin=_vcf_origin(source.kind, origin))
     for path in (*source.files, *([source.mapping] if source.mapping else [])):
         if not path.is_file():
             raise ServiceError(f"{path} is not a file.")
@@ -402,17 +398,20 @@ def _oncotree_codes() -> OncoTreeCodes:
     )
 
 
-VCF_ORIGINS = ("somatic", "germline")
-VCF_DEFAULT_ORIGIN = "somatic"
+VCF_ORIGINS: tuple[VcfOrigin, ...] = get_args(VcfOrigin)
+VCF_DEFAULT_ORIGIN: VcfOrigin = "somatic"
 
 
-def _check_origin(kind: str, origin: str | None) -> None:
-    if not origin:
-        return
-    if kind != "vcf":
+def _vcf_origin(kind: str, origin: str | None) -> VcfOrigin | None:
+    """The origin of a VCF's calls, somatic unless told; None for the other kinds, which take none."""
+    if origin and kind != "vcf":
         raise ServiceError("An origin (somatic or germline) goes with a VCF only.", field="origin")
-    if origin not in VCF_ORIGINS:
-        raise ServiceError(f"'{origin}' is not an origin; use somatic or germline.", field="origin")
+    if kind != "vcf":
+        return None
+    for known in VCF_ORIGINS:
+        if (origin or VCF_DEFAULT_ORIGIN) == known:
+            return known
+    raise ServiceError(f"'{origin}' is not an origin; use somatic or germline.", field="origin")
 
 
 def _write_source(
@@ -432,7 +431,7 @@ def _write_source(
         vcf = VcfReader(
             source.files[0],
             genes,
-            origin="germline" if source.origin == "germline" else "somatic",
+            origin=source.origin or VCF_DEFAULT_ORIGIN,
             known_samples=_previous_samples(previous),
         )
         _stream_mutations(vcf.batches(), staging, written, progress)
@@ -984,7 +983,7 @@ def import_job_create(
             raise ServiceError(f"'{upload.role}' is not an upload field.", field=upload.role)
         by_role[upload.role] = upload
     _check_uploads(kind, by_role)
-    _check_origin(kind, origin)
+    _vcf_origin(kind, origin)  # refused before the files are stored
     with transaction.atomic():
         job = ImportJob.objects.create(
             dataset=dataset,

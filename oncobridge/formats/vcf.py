@@ -54,7 +54,7 @@ ANN_FIELDS = [
     "HGVS.p",
 ]
 BATCH_ROWS = 50_000
-Origin = Literal["germline", "somatic"]
+Origin = Literal["somatic", "germline"]  # somatic, the default, first
 
 
 @dataclass
