@@ -509,14 +509,6 @@ def _carry_forward(previous: DatasetVersion | None, staging: Path, written: _Wri
             written.rows[name] = rows
 
 
-_ID_COLUMNS: dict[str, list[str]] = {
-    Table.PATIENTS: ["patient_id"],
-    Table.SAMPLES: ["sample_id", "patient_id"],
-    Table.OUTCOMES: ["patient_id"],
-    Table.TREATMENTS: ["patient_id"],
-    Table.CLINICAL_ATTRIBUTES: ["entity_type", "entity_id"],
-    Table.MUTATIONS: ["sample_id"],
-}
 _IDS_SHOWN = 5
 
 
@@ -532,7 +524,7 @@ def _check_references(
     `fresh` names the tables this import wrote (the others were carried forward)."""
     named = {
         name: pq.read_table(staging / f"{name}.parquet", columns=columns)
-        for name, columns in _ID_COLUMNS.items()
+        for name, columns in tables.REFERENCE_COLUMNS.items()
         if (staging / f"{name}.parquet").exists()
     }
     problems: list[Problem] = []

@@ -127,12 +127,24 @@ _REFERENCES: tuple[tuple[str, str, str, str, str | None], ...] = (
 )
 
 
+def _reference_columns() -> dict[str, list[str]]:
+    needed: dict[str, set[str]] = {}
+    for table, column, target, target_column, entity_type in _REFERENCES:
+        needed.setdefault(table, set()).update([column, "entity_type"] if entity_type else [column])
+        needed.setdefault(target, set()).add(target_column)
+    return {name: sorted(columns) for name, columns in needed.items()}
+
+
+# The columns dangling_references reads from each table; callers need not load the others.
+REFERENCE_COLUMNS = _reference_columns()
+
+
 def dangling_references(named: Mapping[str, pa.Table]) -> list[Dangling]:
     """The references one version's tables leave unresolved: samples, outcomes, treatments and patient
     attributes need their patient; sample attributes need their sample, and so do mutations when the
     dataset has a samples table (a dataset of mutations alone, with no clinical data, is allowed).
 
-    Tables need only the columns named in `_REFERENCES` (mutations: sample_id).
+    Tables need only their REFERENCE_COLUMNS (mutations: sample_id).
     """
     found: list[Dangling] = []
     for table, column, target, target_column, entity_type in _REFERENCES:
