@@ -93,8 +93,9 @@ def datasets_for_query(viewer: Viewer, slugs: Sequence[str], *, field: str = "da
     return [by_slug[slug] for slug in dict.fromkeys(slugs)]
 
 
-def require_row_access(viewer: Viewer, datasets: Iterable[Dataset], *, what: str) -> None:
-    refused = [slug for slug, readable in row_access_by_slug(viewer, datasets).items() if not readable]
+def require_row_access(row_access: Mapping[str, bool], *, what: str) -> None:
+    """Refuse `what` unless `row_access` (row_access_by_slug's answer) holds for every dataset."""
+    refused = [slug for slug, readable in row_access.items() if not readable]
     if refused:
         raise PermissionDenied(
             f"{what} need an active access grant for {', '.join(refused)}; without one you see counts."

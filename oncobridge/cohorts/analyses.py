@@ -205,7 +205,7 @@ def cohort_members(*, scope: Scope, download: str | None = None) -> list[Member]
 
     `download` (a format such as "csv") records the list as taken away ("cohort.members.download"),
     not only shown ("cohort.members")."""
-    access.require_row_access(scope.viewer, scope.datasets, what="Patient and sample lists")
+    access.require_row_access(scope.row_access, what="Patient and sample lists")
     table = analytics.cohort_members(scope.sources(), scope.criterion)
     members = [Member(**row) for row in table.select(["dataset", "patient_id", "sample_id"]).to_pylist()]
     patients = len({(m.dataset, m.patient_id) for m in members})
@@ -214,6 +214,12 @@ def cohort_members(*, scope: Scope, download: str | None = None) -> list[Member]
     else:
         _audit(scope, "cohort.members.download", patients=patients, format=download)
     return members
+
+
+def cohort_members_shown(*, scope: Scope) -> list[Member] | None:
+    """The members for the cohort's page: for row access to every dataset (audited as shown); None, with
+    nothing read, for everyone else, who sees counts."""
+    return None if scope.aggregate_only else cohort_members(scope=scope)
 
 
 def _require_enough_patients(scope: Scope) -> None:
@@ -288,7 +294,7 @@ def analysis_oncoprint(*, scope: Scope, genes: Sequence[str] | None = None, top:
     """One column per sample: row-level, so only with row access to every dataset."""
     if not 1 <= top <= MAX_GENES:
         raise ServiceError(f"'top' must be between 1 and {MAX_GENES}.", field="top")
-    access.require_row_access(scope.viewer, scope.datasets, what="Oncoprints (one column per sample)")
+    access.require_row_access(scope.row_access, what="Oncoprints (one column per sample)")
     chosen = _genes(genes, field="genes")
     result = analytics.oncoprint(
         scope.sources(), scope.criterion, genes=chosen, top=top, panels=access.gene_panels()

@@ -175,9 +175,7 @@ def _detail_context(request: HttpRequest, viewer: Viewer, cohort: SavedCohort) -
     try:
         scope = analyses.scope_build(actor=_user(request), cohort=cohort)
         result = analyses.cohort_count(scope=scope)
-        if not scope.aggregate_only:
-            # Row access to every dataset: the patients and samples themselves (audited as shown).
-            members = analyses.cohort_members(scope=scope)
+        members = analyses.cohort_members_shown(scope=scope)
     except ServiceError as failure:
         error = failure.message
     return {

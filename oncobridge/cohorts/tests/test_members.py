@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from oncobridge.accounts.models import User
+from oncobridge.cohorts import views
 from oncobridge.cohorts.models import SavedCohort
 from oncobridge.cohorts.services import cohort_save
 from oncobridge.cohorts.tests.conftest import KRAS_G12C, Personas
@@ -72,7 +73,22 @@ def test_the_steward_sees_the_members_too(personas: Personas) -> None:
 
     page = client_for(personas.steward).get(f"/cohorts/{cohort.pk}/").content.decode()
 
-    assert 'data-testid="members"' in page
+    for number, sample in enumerate(KRAS_G12C, start=9):
+        assert f"<td>breast-lung</td><td>P{number:02d}</td><td>{sample}</td>" in page
+    assert 'data-testid="counts-only"' not in page
+
+
+def test_the_page_lists_the_first_members_and_points_to_the_csv_for_the_rest(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "MEMBERS_SHOWN", 2)
+    cohort = kras_cohort(personas.grantee)
+
+    page = client_for(personas.grantee).get(f"/cohorts/{cohort.pk}/").content.decode()
+
+    assert "The first 2 of 3 rows are listed; the CSV has them all." in page
+    assert "<td>P10</td><td>S10</td>" in page
+    assert "<td>P11</td>" not in page
 
 
 def test_a_person_without_grant_sees_suppressed_counts_and_no_ids(personas: Personas) -> None:
@@ -105,6 +121,8 @@ def test_a_grant_holder_does_not_find_the_csv_of_a_cohort_not_shared_with_them(
     response = client_for(personas.grantee).get(f"/cohorts/{cohort.pk}/members.csv")
 
     assert response.status_code == 404
+    assert b"P09" not in response.content
+    assert not AuditEvent.objects.filter(action="cohort.members.download").exists()
 
 
 def test_an_outsider_gets_no_members_csv(personas: Personas) -> None:
@@ -112,3 +130,4 @@ def test_an_outsider_gets_no_members_csv(personas: Personas) -> None:
 
     assert client_for(personas.outsider).get(f"/cohorts/{cohort.pk}/members.csv").status_code == 403
     assert Client().get(f"/cohorts/{cohort.pk}/members.csv").status_code == 302
+    assert not AuditEvent.objects.filter(action="cohort.members.download").exists()
