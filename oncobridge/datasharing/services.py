@@ -308,20 +308,20 @@ def _patient_and_sample_files(files: Iterable[Path]) -> tuple[Path | None, Path 
     )
 
 
-def _previous_samples(previous: DatasetVersion | None) -> frozenset[str] | None:
-    if previous is None or not previous.row_counts.get(Table.SAMPLES):
+def _previous_ids(previous: DatasetVersion | None, name: str, column: str) -> frozenset[str] | None:
+    """The ids in one table of the current version (that column alone is read); None when it has none."""
+    if previous is None or not previous.row_counts.get(name):
         return None
-    samples = storage.read_table(previous.storage_path, Table.SAMPLES)
-    return frozenset(samples["sample_id"].to_pylist())
+    ids = pq.read_table(storage.table_path(previous.storage_path, name), columns=[column])[column]
+    return frozenset(ids.to_pylist())
+
+
+def _previous_samples(previous: DatasetVersion | None) -> frozenset[str] | None:
+    return _previous_ids(previous, Table.SAMPLES, "sample_id")
 
 
 def _previous_patients(previous: DatasetVersion | None) -> frozenset[str]:
-    if previous is None or Table.PATIENTS not in previous.row_counts:
-        return frozenset()
-    patients = pq.read_table(
-        storage.table_path(previous.storage_path, Table.PATIENTS), columns=["patient_id"]
-    )
-    return frozenset(patients["patient_id"].to_pylist())
+    return _previous_ids(previous, Table.PATIENTS, "patient_id") or frozenset()
 
 
 @dataclass(frozen=True)
