@@ -76,14 +76,7 @@ class Command(BaseCommand):
             where = f" ({exc.field})" if exc.field else ""
             raise CommandError(f"{exc.message}{where}") from None
         if options["json"]:
-            document = {
-                "patients": result.patients,
-                "samples": result.samples,
-                "by_dataset": [asdict(row) for row in result.by_dataset],
-                "threshold": result.threshold,
-                "aggregate_only": result.aggregate_only,
-            }
-            self.stdout.write(json.dumps(document, indent=2))
+            self.stdout.write(json.dumps(asdict(result), indent=2))
             return
         write_table(
             self.stdout,
