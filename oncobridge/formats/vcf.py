@@ -82,6 +82,7 @@ class VcfReader:
     sample_ids: set[str] = field(default_factory=set)
     rows: int = 0
     _csq_fields: list[str] | None = None
+    _read_samples: frozenset[str] = frozenset()  # the sample columns whose calls become rows
     _skipped_filter: int = 0
     _unannotated: int = 0
 
@@ -162,8 +163,10 @@ class VcfReader:
             self.problems.add(
                 number, None, "a VCF without sample columns needs a sample id (sites_only_sample)"
             )
+        read = self._samples_read(samples)
+        self._read_samples = frozenset(read)
         if self.known_samples is not None:
-            for sample in self._samples_read(samples):
+            for sample in read:
                 if sample not in self.known_samples:
                     self.problems.add(
                         number, "sample", f"{sample!r} is not a sample in the dataset's clinical data"
@@ -321,7 +324,7 @@ class VcfReader:
             return carriers
         keys = sample_fields[0].split(":")
         for sample, value in zip(samples, sample_fields[1:], strict=True):
-            if self.origin == "somatic" and self.tumor_sample is not None and sample != self.tumor_sample:
+            if sample not in self._read_samples:
                 continue
             data = dict(zip(keys, value.split(":"), strict=False))
             depths = _integers(data.get("AD", ""))
