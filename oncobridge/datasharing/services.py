@@ -73,6 +73,7 @@ from oncobridge.formats.vcf import Origin as VcfOrigin
 from oncobridge.formats.vcf import VcfReader
 from oncobridge.vocab import VocabularyError, parse_duo_codes
 from oncobridge.vocab.genes import GeneVocabulary
+from oncobridge.vocab.oncotree import ROOT_CODE
 from oncobridge.vocab.registry import find_oncotree_file
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -379,7 +380,7 @@ def _former_oncotree_codes() -> dict[str, tuple[str, ...]]:
     if path is None:
         return {}
     replaced_by: dict[str, list[str]] = {}
-    stack = [json.loads(path.read_text(encoding="utf-8"))["TISSUE"]]
+    stack = [json.loads(path.read_text(encoding="utf-8"))[ROOT_CODE]]
     while stack:
         node = stack.pop()
         stack.extend((node.get("children") or {}).values())
