@@ -246,7 +246,7 @@ def test_clinical_files_that_leave_out_a_mutated_sample_are_refused(
     ]
 
 
-def test_a_sample_file_with_a_code_oncotree_lacks_is_refused_and_a_former_code_is_updated(
+def test_a_sample_file_with_a_code_oncotree_lacks_is_refused(
     shared_data: Path, clinical_dataset: Dataset, import_as_dana: Import
 ) -> None:
     with pytest.raises(ImportRefused) as refused:
@@ -298,15 +298,9 @@ def test_a_germline_vcf_is_recorded_as_germline_with_its_version(
 
 
 def test_a_vcf_is_somatic_unless_told_otherwise_and_reads_the_tumour_of_a_pair(
-    clinical_dataset: Dataset, import_as_dana: Import, tmp_path: Path
+    clinical_dataset: Dataset, import_as_dana: Import
 ) -> None:
-    text = (
-        (FIXTURES / "somatic_snpeff.vcf").read_text().replace("\tNORMAL\tTUMOR", "\tOB-P002-N1\tOB-P002-T1")
-    )
-    paired = tmp_path / "paired.vcf"
-    paired.write_text(text.replace("##source=Mutect2\n", "##source=Mutect2\n##tumor_sample=OB-P002-T1\n"))
-
-    version = import_as_dana(clinical_dataset, vcf=paired)
+    version = import_as_dana(clinical_dataset, vcf=FIXTURES / "somatic_pair_mutect2.vcf")
 
     assert version.sources[0]["origin"] == "somatic"
     assert {row["sample_id"] for row in table(version, "mutations")} == {"OB-P002-T1"}

@@ -51,35 +51,19 @@ def test_it_reads_a_gzipped_germline_vep_vcf(tmp_path: Path, genes: GeneVocabula
     assert read.sample_ids == {"OB-P001-N1"}
 
 
-def paired_vcf(tmp_path: Path, *, tumour_header: bool) -> Path:
-    """The somatic fixture with real sample names, and Mutect2's ##tumor_sample line if asked."""
-    text = (FIXTURES / "somatic_snpeff.vcf").read_text()
-    text = text.replace("\tNORMAL\tTUMOR", "\tOB-P002-N1\tOB-P002-T1")
-    if tumour_header:
-        text = text.replace("##source=Mutect2\n", "##source=Mutect2\n##tumor_sample=OB-P002-T1\n")
-    path = tmp_path / "paired.vcf"
-    path.write_text(text)
-    return path
+# The somatic fixture with real sample names and Mutect2's ##tumor_sample line naming the tumour.
+PAIRED = FIXTURES / "somatic_pair_mutect2.vcf"
 
 
-def test_a_somatic_pair_reads_the_tumour_that_mutect2_names_in_its_header(
-    tmp_path: Path, genes: GeneVocabulary
-) -> None:
-    read = read_vcf(
-        paired_vcf(tmp_path, tumour_header=True), genes=genes, known_samples=frozenset({"OB-P002-T1"})
-    )
+def test_a_somatic_pair_reads_the_tumour_that_mutect2_names_in_its_header(genes: GeneVocabulary) -> None:
+    read = read_vcf(PAIRED, genes=genes, known_samples=frozenset({"OB-P002-T1"}))
     assert read.sample_ids == {"OB-P002-T1"}
     assert read.table.num_rows == 3
 
 
-def test_a_germline_vcf_checks_every_sample_column(tmp_path: Path, genes: GeneVocabulary) -> None:
+def test_a_germline_vcf_checks_every_sample_column(genes: GeneVocabulary) -> None:
     with pytest.raises(FormatError) as refused:
-        read_vcf(
-            paired_vcf(tmp_path, tumour_header=True),
-            genes=genes,
-            origin="germline",
-            known_samples=frozenset({"OB-P002-T1"}),
-        )
+        read_vcf(PAIRED, genes=genes, origin="germline", known_samples=frozenset({"OB-P002-T1"}))
     assert [str(problem) for problem in refused.value.problems] == [
-        "paired.vcf:15: sample: 'OB-P002-N1' is not a sample in the dataset's clinical data"
+        "somatic_pair_mutect2.vcf:15: sample: 'OB-P002-N1' is not a sample in the dataset's clinical data"
     ]
