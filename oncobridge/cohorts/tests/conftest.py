@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from oncobridge.accounts.access import viewer_for
 from oncobridge.accounts.models import User
@@ -144,6 +145,13 @@ def grant_rows(dataset: Dataset, user: User) -> Grant:
         approve=True,
     )
     return Grant.objects.get(request=decided)
+
+
+def client_for(user: User) -> Client:
+    """A browser signed in as the user."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def dataset_steward(dataset: Dataset) -> User:

@@ -22,7 +22,7 @@ from oncobridge.accounts.models import User
 from oncobridge.accounts.services import token_create
 from oncobridge.analytics import DatasetSource
 from oncobridge.cohorts import analyses
-from oncobridge.cohorts.tests.conftest import Personas
+from oncobridge.cohorts.tests.conftest import Personas, client_for
 from oncobridge.conftest import Alliance
 from oncobridge.datasharing.services import dataset_create, dataset_import, import_source
 
@@ -123,8 +123,7 @@ def test_the_cli_takes_the_endpoint_and_keeps_its_json_form(personas: Personas, 
 def test_the_survival_tab_offers_the_endpoints_the_datasets_hold(
     personas: Personas, gbsg2: pd.DataFrame
 ) -> None:
-    client = Client()
-    client.force_login(personas.steward)
+    client = client_for(personas.steward)
     params = {"dataset": "gbsg2", "tab": "survival", "group_by": "attribute", "attribute": "tumour_grade"}
 
     page = client.get("/cohorts/analyses/", params).content.decode()
@@ -157,8 +156,7 @@ def test_the_survival_tab_reads_the_datasets_endpoints_once(
         return read(sources)
 
     monkeypatch.setattr(analytics, "outcome_endpoints", counted)
-    client = Client()
-    client.force_login(personas.grantee)
+    client = client_for(personas.grantee)
 
     page = client.get("/cohorts/analyses/", {"dataset": "breast-lung", "tab": "survival", "gene": "TP53"})
 

@@ -13,18 +13,12 @@ from oncobridge.accounts.models import User
 from oncobridge.cohorts import views
 from oncobridge.cohorts.models import SavedCohort
 from oncobridge.cohorts.services import cohort_save
-from oncobridge.cohorts.tests.conftest import KRAS_G12C, Personas
+from oncobridge.cohorts.tests.conftest import KRAS_G12C, Personas, client_for
 from oncobridge.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 KRAS = {"type": "protein_change", "gene": "KRAS", "change": "p.G12C"}
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def kras_cohort(owner: User) -> SavedCohort:

@@ -18,7 +18,7 @@ from lifelines.utils import median_survival_times
 
 from oncobridge.accounts.models import User
 from oncobridge.accounts.services import token_create
-from oncobridge.cohorts.tests.conftest import OS_MONTHS, PATIENTS, TP53_MUTATED, Personas
+from oncobridge.cohorts.tests.conftest import OS_MONTHS, PATIENTS, TP53_MUTATED, Personas, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +76,7 @@ def _close(actual: Any, wanted: Any) -> bool:
 
 
 def _csv(user: User, params: dict[str, Any]) -> list[dict[str, str]]:
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     response = client.get("/cohorts/analyses/export/", params | {"format": "csv"})
     assert response.status_code == 200
     return list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -130,8 +129,7 @@ def test_the_survival_csv_has_numbers_at_risk_and_the_tests_as_lifelines(
 def test_the_survival_tab_shows_numbers_at_risk_and_the_hazard_ratio_in_its_table(
     personas: Personas, expected: dict[str, Any]
 ) -> None:
-    client = Client()
-    client.force_login(personas.grantee)
+    client = client_for(personas.grantee)
 
     page = client.get("/cohorts/analyses/", TP53_TAB).content.decode()
 

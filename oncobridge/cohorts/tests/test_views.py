@@ -8,22 +8,15 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from oncobridge.accounts.models import User
 from oncobridge.cohorts.models import SavedCohort
 from oncobridge.cohorts.services import cohort_save
-from oncobridge.cohorts.tests.conftest import Personas, make_cohort_dataset
+from oncobridge.cohorts.tests.conftest import Personas, client_for, make_cohort_dataset
 from oncobridge.conftest import Alliance
 from oncobridge.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 KRAS_G12C = {"type": "protein_change", "gene": "KRAS", "change": "p.G12C"}
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def builder_post(**rows: str) -> dict[str, Any]:
