@@ -21,14 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
-import json
 import logging
 import re
 import shutil
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
 
@@ -36,7 +34,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -73,8 +70,6 @@ from oncobridge.formats.vcf import Origin as VcfOrigin
 from oncobridge.formats.vcf import VcfReader
 from oncobridge.vocab import VocabularyError, parse_duo_codes
 from oncobridge.vocab.genes import GeneVocabulary
-from oncobridge.vocab.oncotree import ROOT_CODE
-from oncobridge.vocab.registry import find_oncotree_file
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SCHEMAS: dict[str, pa.Schema] = {
@@ -371,31 +366,11 @@ def import_source(
     return source
 
 
-@lru_cache(maxsize=1)
-def _former_oncotree_codes() -> dict[str, tuple[str, ...]]:
-    """Retired and renamed codes (GBM -> GB, DIPG -> DMG) from the OncoTree release's history fields, which
-    the vocabulary does not keep; older cBioPortal studies still carry them."""
-    data_dir = settings.ONCOBRIDGE_DATA_DIR
-    path = find_oncotree_file(Path(data_dir)) if data_dir is not None else None
-    if path is None:
-        return {}
-    replaced_by: dict[str, list[str]] = {}
-    stack = [json.loads(path.read_text(encoding="utf-8"))[ROOT_CODE]]
-    while stack:
-        node = stack.pop()
-        stack.extend((node.get("children") or {}).values())
-        for key in ("history", "precursors", "revocations"):
-            for former in node.get(key) or ():
-                replaced_by.setdefault(str(former).upper(), []).append(node["code"])
-    current = vocabularies().oncotree
-    return {code: tuple(sorted(codes)) for code, codes in replaced_by.items() if code not in current}
-
-
 def _oncotree_codes() -> OncoTreeCodes:
     oncotree = vocabularies().oncotree
     partial = any(note.startswith("OncoTree:") for note in vocabularies().missing)
     return OncoTreeCodes(
-        current=oncotree, former=_former_oncotree_codes(), unknown="warn" if partial else "error"
+        current=oncotree, former=oncotree.former_codes, unknown="warn" if partial else "error"
     )
 
 

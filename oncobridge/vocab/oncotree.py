@@ -27,6 +27,8 @@ class TumourType:
     level: int
     parent: str | None
     ncit: tuple[str, ...] = ()
+    # Codes this type replaced (OncoTree's history, precursors and revocations: GBM for GB).
+    former: tuple[str, ...] = ()
 
 
 # --- text normalisation shared by search, expand_query and codes_in_text -------------------------------
@@ -269,6 +271,15 @@ class OncoTree:
             for abbreviation, codes in _ABBREVIATIONS.items()
         }
         self._phrases = self._build_phrases()
+        replaced_by: dict[str, list[str]] = {}
+        for node in nodes.values():
+            for former in node.former:
+                if former not in nodes:
+                    replaced_by.setdefault(former, []).append(node.code)
+        # Retired or renamed codes, with today's code(s) for each: older studies still carry them.
+        self.former_codes: dict[str, tuple[str, ...]] = {
+            code: tuple(sorted(codes)) for code, codes in replaced_by.items()
+        }
         # Longest first, and only the lengths that some phrase starting with this word has.
         lengths: dict[str, set[int]] = {}
         for phrase in self._phrases:
@@ -472,6 +483,11 @@ def _nodes_from_json(raw: dict[str, Any], into: list[TumourType]) -> None:
             level=int(raw["level"]),
             parent=raw.get("parent"),
             ncit=tuple(references.get("NCI") or ()),
+            former=tuple(
+                str(code).strip().upper()
+                for key in ("history", "precursors", "revocations")
+                for code in raw.get(key) or ()
+            ),
         )
     )
     for child in (raw.get("children") or {}).values():

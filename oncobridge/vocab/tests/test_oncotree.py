@@ -27,6 +27,13 @@ def test_it_keeps_ncit_cross_references(oncotree: OncoTree) -> None:
     assert node is not None and node.ncit == ("C3512",)
 
 
+def test_it_maps_retired_codes_to_todays_from_the_release_history(oncotree: OncoTree) -> None:
+    assert oncotree.former_codes["GBM"] == ("GB",)
+    assert "GBM" not in oncotree
+    assert len(oncotree.former_codes["ALL"]) > 1  # split into B- and T-lymphoblastic
+    assert not set(oncotree.former_codes) & {node.code for node in oncotree}
+
+
 def test_it_lists_ancestors_nearest_first_without_the_root(oncotree: OncoTree) -> None:
     assert [node.code for node in oncotree.ancestors("LUAD")] == ["NSCLC", "LUNG"]
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,9 @@ def test_it_finds_tumour_types_in_text_with_the_builtin_tree() -> None:
 
 
 def test_it_copies_the_builtin_tumour_types_exactly_from_the_real_file(oncotree: OncoTree) -> None:
-    assert [node for node in BUILTIN_TUMOUR_TYPES if oncotree.get(node.code) != node] == []
+    # The built-in subset leaves out the release history (former codes): without the file, none are read.
+    real = {node.code: replace(node, former=()) for node in oncotree}
+    assert [node for node in BUILTIN_TUMOUR_TYPES if real.get(node.code) != node] == []
 
 
 def test_it_rejects_a_node_with_an_unknown_parent() -> None:
