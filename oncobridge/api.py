@@ -57,7 +57,9 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         {
-            "field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload")),
+            # A body sent without fields, or not at all, has no field of its own: call it the body.
+            "field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
+            or "body",
             "message": error.get("msg", "invalid"),
         }
         for error in exc.errors

@@ -234,3 +234,10 @@ def test_it_serves_the_interactive_docs(db: None) -> None:
 def test_it_serves_the_interactive_docs_without_a_cdn(db: None) -> None:
     page = Client().get(f"{API}/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page and "cdn." not in page
+
+
+def test_a_missing_request_body_is_a_422_that_names_the_body(alliance: Alliance) -> None:
+    response = Client().generic("POST", f"{API}/tokens", **bearer(alliance.nora))
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "body", "message": "Field required"}]
